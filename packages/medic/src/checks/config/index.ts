@@ -1,0 +1,4 @@
+/** The config checks, in the order they are listed. */
+import type { AnyCheck } from '../../engine/check.js'
+
+export const configChecks: AnyCheck[] = []

@@ -1,0 +1,4 @@
+/** The migrations checks, in the order they are listed. */
+import type { AnyCheck } from '../../engine/check.js'
+
+export const migrationsChecks: AnyCheck[] = []

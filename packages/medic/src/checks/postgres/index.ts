@@ -1,0 +1,4 @@
+/** The postgres checks, in the order they are listed. */
+import type { AnyCheck } from '../../engine/check.js'
+
+export const postgresChecks: AnyCheck[] = []

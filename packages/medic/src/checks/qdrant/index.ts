@@ -1,0 +1,4 @@
+/** The qdrant checks, in the order they are listed. */
+import type { AnyCheck } from '../../engine/check.js'
+
+export const qdrantChecks: AnyCheck[] = []

@@ -1,0 +1,131 @@
+/**
+ * The `targets:` entries of medic.yaml, one strict schema per kind. Unknown keys are errors so a
+ * typo (`heath:`) is caught instead of silently ignored.
+ */
+import { z } from 'zod'
+
+const thresholds = z.record(z.string(), z.record(z.string(), z.unknown())).default({})
+
+const common = {
+  thresholds,
+  /** Finding or check ids silenced for this target only. */
+  disable: z.array(z.string()).default([]),
+}
+
+const url = (schemes: string[]) =>
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .superRefine((value, ctx) => {
+      let parsed: URL
+      try {
+        parsed = new URL(value)
+      } catch {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `is not a valid URL (expected ${schemes[0]}://host:port/...)` })
+        return
+      }
+      const scheme = parsed.protocol.replace(/:$/, '')
+      if (!schemes.includes(scheme)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `has scheme "${scheme}", expected ${schemes.join(' or ')}` })
+      }
+    })
+
+const migrations = z
+  .object({
+    tool: z.enum(['alembic', 'knex', 'prisma', 'typeorm', 'django', 'rails', 'flyway']).default('alembic'),
+    dir: z.string().describe('folder of migration scripts (Alembic: the versions/ folder)'),
+  })
+  .strict()
+
+export const httpTarget = z
+  .object({
+    kind: z.literal('http'),
+    url: url(['http', 'https']),
+    health: z.array(z.string()).default(['/health']),
+    headers: z.record(z.string(), z.string()).default({}),
+    /** Accept a self-signed certificate (tls.* checks still report it). */
+    insecure: z.boolean().default(false),
+    ...common,
+  })
+  .strict()
+
+export const postgresTarget = z
+  .object({ kind: z.literal('postgres'), url: url(['postgres', 'postgresql']), migrations: migrations.optional(), ...common })
+  .strict()
+
+export const mysqlTarget = z
+  .object({ kind: z.literal('mysql'), url: url(['mysql', 'mariadb']), migrations: migrations.optional(), ...common })
+  .strict()
+
+export const redisTarget = z.object({ kind: z.literal('redis'), url: url(['redis', 'rediss']), ...common }).strict()
+
+export const qdrantTarget = z
+  .object({
+    kind: z.literal('qdrant'),
+    url: url(['http', 'https']),
+    apiKey: z.string().optional(),
+    collections: z
+      .record(
+        z.string(),
+        z
+          .object({
+            size: z.number().int().positive().optional(),
+            distance: z.enum(['Cosine', 'Euclid', 'Dot', 'Manhattan']).optional(),
+          })
+          .strict(),
+      )
+      .default({}),
+    ...common,
+  })
+  .strict()
+
+export const externalTarget = z
+  .object({
+    kind: z.literal('external'),
+    preset: z.enum(['openai', 'generic']).default('generic'),
+    url: url(['http', 'https']).optional(),
+    key: z.string().optional(),
+    /** Header carrying the key for a generic API (default `Authorization: Bearer <key>`). */
+    authHeader: z.string().optional(),
+    /** Cheap authenticated GET used as the probe (OpenAI: /models). */
+    probePath: z.string().optional(),
+    ...common,
+  })
+  .strict()
+
+export const tlsTarget = z
+  .object({
+    kind: z.literal('tls'),
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).default(443),
+    servername: z.string().optional(),
+    ...common,
+  })
+  .strict()
+
+export const processTarget = z
+  .object({
+    kind: z.literal('process'),
+    pid: z.number().int().positive().optional(),
+    name: z.string().optional(),
+    port: z.number().int().min(1).max(65535).optional(),
+    container: z.string().optional(),
+    ...common,
+  })
+  .strict()
+
+export const hostTarget = z.object({ kind: z.literal('host'), ...common }).strict()
+
+export const targetSchema = z.discriminatedUnion('kind', [
+  httpTarget,
+  postgresTarget,
+  mysqlTarget,
+  redisTarget,
+  qdrantTarget,
+  externalTarget,
+  tlsTarget,
+  processTarget,
+  hostTarget,
+])
+
+export type TargetConfig = z.infer<typeof targetSchema>

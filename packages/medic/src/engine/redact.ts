@@ -1,0 +1,85 @@
+/**
+ * Secrets never leave medic: every rendered output passes through `redact`. Known secret values
+ * (collected from the config and environment) are replaced, and so is anything that looks like a
+ * credential (DSN passwords, bearer tokens, JWTs, provider keys).
+ */
+
+const MASK = '***'
+
+const PATTERNS: [RegExp, string][] = [
+  // scheme://user:password@host -> scheme://user:***@host
+  [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)([^\s@/]+)@/gi, `$1${MASK}@`],
+  // Authorization: Bearer xxx / Basic xxx
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${MASK}`],
+  // JWTs: three base64url parts, the first starting with eyJ ({")
+  [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, `<jwt ${MASK}>`],
+  // Provider API keys: sk-..., sk_live_..., pk_test_..., xoxb-..., ghp_...
+  [/\b((?:sk|pk|rk)[-_](?:live_|test_|proj-|ant-)?)[A-Za-z0-9_-]{12,}/g, `$1${MASK}`],
+  [/\b(xox[abpr]-|ghp_|gho_|github_pat_|AKIA)[A-Za-z0-9_-]{10,}/g, `$1${MASK}`],
+  // key=value pairs whose key names a secret (password=..., api_key: ...)
+  [/\b((?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)["']?\s*[=:]\s*["']?)([^\s"',;&]{3,})/gi, `$1${MASK}`],
+]
+
+export class Redactor {
+  private secrets = new Set<string>()
+  private sorted: string[] | null = []
+
+  /** Remember a secret value so it is masked wherever it appears. Short values are ignored (too many false hits). */
+  add(value: string | undefined | null): void {
+    if (!value || value.length < 4) return
+    this.secrets.add(value)
+    // URL-encoded forms appear in DSNs.
+    const enc = encodeURIComponent(value)
+    if (enc !== value) this.secrets.add(enc)
+    this.sorted = null
+  }
+
+  /** Remember the password of a URL/DSN. */
+  addUrl(url: string | undefined): void {
+    if (!url) return
+    try {
+      const u = new URL(url)
+      if (u.password) this.add(decodeURIComponent(u.password))
+      const pw = u.searchParams.get('password')
+      if (pw) this.add(pw)
+    } catch {
+      // Not a URL: pattern redaction still applies.
+    }
+  }
+
+  redact(text: string): string {
+    let out = text
+    if (this.sorted === null) this.sorted = [...this.secrets].sort((a, b) => b.length - a.length)
+    for (const s of this.sorted) {
+      if (out.includes(s)) out = out.split(s).join(MASK)
+    }
+    for (const [re, rep] of PATTERNS) out = out.replace(re, rep)
+    return out
+  }
+
+  /** Redact every string inside a JSON-able value. */
+  redactDeep<T>(value: T): T {
+    if (typeof value === 'string') return this.redact(value) as T
+    if (Array.isArray(value)) return value.map((v) => this.redactDeep(v)) as T
+    if (value && typeof value === 'object') {
+      const out: Record<string, unknown> = {}
+      for (const [k, v] of Object.entries(value)) out[k] = this.redactDeep(v)
+      return out as T
+    }
+    return value
+  }
+}
+
+/** `postgres://app:hunter2@db:5432/x` -> `postgres://app:***@db:5432/x`; non-URLs pass through pattern redaction. */
+export function maskUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = MASK
+    for (const k of [...u.searchParams.keys()]) {
+      if (/pass|secret|token|key/i.test(k)) u.searchParams.set(k, MASK)
+    }
+    return u.toString().replace(/%2A%2A%2A/g, MASK)
+  } catch {
+    return new Redactor().redact(url)
+  }
+}
