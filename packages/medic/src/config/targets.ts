@@ -45,6 +45,8 @@ export const httpTarget = z
     headers: z.record(z.string(), z.string()).default({}),
     /** Accept a self-signed certificate (tls.* checks still report it). */
     insecure: z.boolean().default(false),
+    /** PEM file of extra CA certificates to trust (a private CA), on top of the system roots. */
+    ca: z.string().min(1).optional(),
     ...common,
   })
   .strict()
@@ -99,6 +101,8 @@ export const tlsTarget = z
     host: z.string().min(1),
     port: z.number().int().min(1).max(65535).default(443),
     servername: z.string().optional(),
+    /** PEM file of extra CA certificates to trust (a private CA), on top of the system roots. */
+    ca: z.string().min(1).optional(),
     ...common,
   })
   .strict()
