@@ -55,8 +55,29 @@ export const postgresTarget = z
   .object({ kind: z.literal('postgres'), url: url(['postgres', 'postgresql']), migrations: migrations.optional(), ...common })
   .strict()
 
+/** What a WHATWG URL parser accepts but a MySQL DSN cannot mean (no host, no user, `/db/extra`). */
+const mysqlUrlShape = (value: string, ctx: z.RefinementCtx) => {
+  let u: URL
+  try {
+    u = new URL(value)
+  } catch {
+    return // already reported by url()
+  }
+  const expected = '(expected mysql://user:password@host:3306/database)'
+  if (!u.hostname && !u.searchParams.get('socket')) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `has no host ${expected}` })
+  if (!u.username) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `has no user ${expected}` })
+  if (u.pathname.replace(/^\//, '').includes('/')) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `path "${u.pathname}" is not one database name ${expected}` })
+  }
+}
+
 export const mysqlTarget = z
-  .object({ kind: z.literal('mysql'), url: url(['mysql', 'mariadb']), migrations: migrations.optional(), ...common })
+  .object({
+    kind: z.literal('mysql'),
+    url: url(['mysql', 'mariadb']).superRefine(mysqlUrlShape),
+    migrations: migrations.optional(),
+    ...common,
+  })
   .strict()
 
 export const redisTarget = z.object({ kind: z.literal('redis'), url: url(['redis', 'rediss']), ...common }).strict()
