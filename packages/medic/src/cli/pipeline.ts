@@ -1,0 +1,142 @@
+/**
+ * What diagnose and check share: load the config (or discover), plan which checks run on which
+ * targets, run them with progress, render the report and pick the exit code.
+ */
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { Command, Option } from 'commander'
+import { stringify } from 'yaml'
+import { allChecks } from '../checks/index.js'
+import type { AnyCheck } from '../engine/check.js'
+import { ConfigError, UserError } from '../engine/errors.js'
+import type { Redactor } from '../engine/redact.js'
+import { runChecks, type PlannedCheck } from '../engine/runner.js'
+import type { CheckResult, Diagnosis, RunReport, Target } from '../engine/types.js'
+import { discover } from '../config/discover.js'
+import { loadConfigFile, parseConfig } from '../config/load.js'
+import { buildRedactor, resolveTargets } from '../config/resolve.js'
+import type { MedicConfig } from '../config/schema.js'
+import { buildReport } from '../report/build.js'
+import { exitCodeFor, type FailOn } from '../report/exit-code.js'
+import { FORMATS, render, type Format } from '../report/index.js'
+import { parseDuration } from '../util/duration.js'
+import type { CliIO } from './io.js'
+import { progressReporter } from './progress.js'
+
+export interface CommonOptions {
+  config?: string
+  format: Format
+  json?: boolean
+  timeout?: string
+  failOn?: FailOn
+  exitZero?: boolean
+  color?: boolean
+  verbose?: boolean
+}
+
+/** The options every reporting command takes (README "Common options"). */
+export function addCommonOptions(cmd: Command): Command {
+  return cmd
+    .option('-c, --config <file>', 'medic.yaml to use (default: ./medic.yaml, else discovery)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('text'))
+    .option('--json', 'same as --format json')
+    .option('-t, --timeout <duration>', 'deadline per check, e.g. 5s, 800ms (default 5s or timeoutMs in the config)')
+    .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code non-zero').choices(['warning', 'critical']).default('warning'))
+    .option('--exit-zero', 'exit 0 whatever is found (bad arguments still exit 3)')
+    .option('--no-color', 'no colour even on a terminal (NO_COLOR is honoured too)')
+    .option('-v, --verbose', 'show timings and every check')
+}
+
+export interface Loaded {
+  config: MedicConfig
+  targets: Target[]
+  redactor: Redactor
+  notes: string[]
+  vars: Record<string, string | undefined>
+  /** The config as medic.yaml text, for `medic init` (with ${VAR} references, never secrets). */
+  yamlText?: string
+}
+
+export async function loadTargets(opts: { config?: string; discoverOnly?: boolean }, io: CliIO): Promise<Loaded> {
+  const explicit = opts.discoverOnly ? undefined : opts.config ?? (existsSync(resolve(io.cwd, 'medic.yaml')) ? 'medic.yaml' : undefined)
+  if (explicit) {
+    const loaded = loadConfigFile(resolve(io.cwd, explicit), io.env)
+    validateIds(loaded.config, explicit)
+    const notes = opts.config ? [] : [`using ./medic.yaml`]
+    return { config: loaded.config, targets: resolveTargets(loaded.config, 'config'), redactor: buildRedactor(loaded.config, loaded.vars), notes, vars: loaded.vars }
+  }
+  const found = await discover(io.cwd, io.env)
+  const yamlText = stringify(found.raw)
+  const config = parseConfig(yamlText, '(discovered config)', found.vars)
+  const targets = resolveTargets(config, 'discovered').map((t) => ({ ...t, source: found.sources[t.id] ?? t.source }))
+  return { config, targets, redactor: buildRedactor(config, found.vars), notes: found.notes, vars: found.vars, yamlText }
+}
+
+/** `disable:` and `thresholds:` keys must name real checks or findings: a typo would silently do nothing. */
+function validateIds(config: MedicConfig, file: string): void {
+  const known = new Set<string>([...allChecks.map((c) => c.meta.id), ...allChecks.flatMap((c) => Object.keys(c.meta.findings))])
+  const problems: { file: string; path: string; message: string }[] = []
+  config.disable.forEach((id, i) => {
+    if (!known.has(id)) problems.push({ file, path: `disable[${i}]`, message: `unknown finding or check id "${id}" (see \`medic list\`)` })
+  })
+  for (const id of Object.keys(config.thresholds)) {
+    if (!known.has(id)) problems.push({ file, path: `thresholds.${id}`, message: `unknown finding or check id "${id}" (see \`medic list\`)` })
+  }
+  for (const [tid, t] of Object.entries(config.targets)) {
+    t.disable.forEach((id, i) => {
+      if (!known.has(id)) problems.push({ file, path: `targets.${tid}.disable[${i}]`, message: `unknown finding or check id "${id}"` })
+    })
+  }
+  if (problems.length) throw new ConfigError(problems, 'Run `medic list` for every check and finding id.')
+}
+
+/** Which checks a selector names: a family (`postgres`), a check id, a finding id, or a target id. */
+export function selectChecks(selectors: string[], targets: Target[]): PlannedCheck[] {
+  const plan = planAll(allChecks, targets)
+  if (selectors.length === 0) return plan
+  const unknown: string[] = []
+  const keep = new Set<PlannedCheck>()
+  for (const sel of selectors) {
+    const matches = plan.filter(
+      (p) => p.check.meta.id === sel || p.check.meta.id.startsWith(`${sel}.`) || sel in p.check.meta.findings || p.target.id === sel,
+    )
+    const exists = allChecks.some((c) => c.meta.id === sel || c.meta.id.startsWith(`${sel}.`) || sel in c.meta.findings) || targets.some((t) => t.id === sel)
+    if (!exists) unknown.push(sel)
+    for (const m of matches) keep.add(m)
+  }
+  if (unknown.length) {
+    const families = [...new Set(allChecks.map((c) => c.meta.id.split('.')[0]))].sort()
+    throw new UserError(`unknown check, family or target: ${unknown.join(', ')}`, `Families: ${families.join(', ')}. \`medic list\` shows every check id.`)
+  }
+  return plan.filter((p) => keep.has(p))
+}
+
+export function planAll(checks: AnyCheck[], targets: Target[]): PlannedCheck[] {
+  return targets.flatMap((target) => checks.filter((c) => c.meta.targets.includes(target.kind)).map((check) => ({ check, target })))
+}
+
+export function outputOptions(opts: CommonOptions, io: CliIO) {
+  const format: Format = opts.json ? 'json' : opts.format
+  const color = opts.color !== false && io.stdoutIsTTY && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '') && io.env.TERM !== 'dumb'
+  return { format, color }
+}
+
+export async function executePlan(
+  plan: PlannedCheck[],
+  loaded: Loaded,
+  opts: CommonOptions,
+  io: CliIO,
+  diagnose?: (results: CheckResult[]) => Diagnosis | Promise<Diagnosis>,
+): Promise<{ report: RunReport; exitCode: number }> {
+  const timeoutMs = opts.timeout ? parseDuration(opts.timeout, '--timeout') : loaded.config.timeoutMs
+  const progress = progressReporter(io.stderr, io.stderrIsTTY)
+  const startedAt = new Date()
+  const t0 = performance.now()
+  const results = await runChecks(plan, { config: loaded.config, timeoutMs, concurrency: loaded.config.concurrency, onProgress: progress.update })
+  progress.clear()
+  const diagnosis = diagnose ? await diagnose(results) : undefined
+  const report = buildReport({ results, targets: loaded.targets, startedAt, durationMs: performance.now() - t0, notes: loaded.notes, diagnosis, redactor: loaded.redactor })
+  const { format, color } = outputOptions(opts, io)
+  io.stdout(loaded.redactor.redact(render(report, format, { color, verbose: opts.verbose })))
+  return { report, exitCode: exitCodeFor(report, { failOn: opts.failOn, exitZero: opts.exitZero }) }
+}
