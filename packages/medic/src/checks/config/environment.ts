@@ -1,0 +1,206 @@
+/**
+ * The app's environment as the app would see it at start-up: the process environment plus the
+ * `.env` file (process env wins, as python-dotenv, dotenv and docker compose do by default), and the
+ * compose file beside it when there is one. Built once per run and shared by the config checks.
+ *
+ * Test hook: a target option `processEnv` (a plain object) replaces `process.env`, so tests state
+ * exactly what the app's environment holds. medic.yaml cannot set it (envSchema is strict).
+ */
+import { readFileSync } from 'node:fs'
+import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { parse as parseYaml } from 'yaml'
+import type { CheckContext } from '../../engine/check.js'
+import { parseDotEnv } from '../../config/dotenv.js'
+
+export interface EnvSettings {
+  file: string
+  required: string[]
+  secrets: string[]
+  compose?: string
+  portVariable: string
+}
+
+export interface ComposeFile {
+  path: string
+  /** Service names, plus container_name / hostname / network aliases (all resolve inside the network). */
+  services: string[]
+  /** Names that also resolve there, mapped to the service they belong to. */
+  aliases: Record<string, string>
+  /** `${VAR}` references: `required` for `${VAR:?msg}` / `${VAR?msg}`, plain for `${VAR}` without a default. */
+  references: { name: string; required: boolean; line: number }[]
+  /** Why the file could not be read as YAML, if so. */
+  error?: string
+}
+
+export interface AppEnvironment {
+  settings: EnvSettings
+  /** Merged view: .env values overridden by the process environment. */
+  vars: Record<string, string>
+  /** Where each variable came from. */
+  origin: Record<string, 'process' | '.env'>
+  dotenv: { path: string; found: boolean; keys: string[]; lines: Record<string, number>; error?: string }
+  /** `.env.example` and friends beside the .env: the variables the project documents. */
+  example?: { path: string; keys: string[]; lines: Record<string, number> }
+  compose?: ComposeFile
+}
+
+const EXAMPLE_NAMES = ['.env.example', '.env.sample', '.env.template', '.env.dist']
+const COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml']
+/** A .env larger than this is not a .env: refuse rather than parse megabytes. */
+const MAX_FILE_BYTES = 1 << 20
+
+export function settingsOf(options: Record<string, unknown>): EnvSettings {
+  const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])
+  return {
+    file: typeof options.file === 'string' ? options.file : '.env',
+    required: list(options.required),
+    secrets: list(options.secrets),
+    compose: typeof options.compose === 'string' ? options.compose : undefined,
+    portVariable: typeof options.portVariable === 'string' && options.portVariable ? options.portVariable : 'PORT',
+  }
+}
+
+function readSmall(path: string): { text?: string; error?: string } {
+  try {
+    const text = readFileSync(path, 'utf8')
+    if (text.length > MAX_FILE_BYTES) return { error: `larger than ${MAX_FILE_BYTES} bytes` }
+    return { text }
+  } catch (err) {
+    return { error: (err as NodeJS.ErrnoException).code ?? String(err) }
+  }
+}
+
+/** Line (1-based) of each `NAME=` / `export NAME=` assignment; the last one wins, as in the parser. */
+export function assignmentLines(text: string): Record<string, number> {
+  const lines: Record<string, number> = {}
+  text.split(/\r?\n/).forEach((line, i) => {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=/.exec(line)
+    if (m) lines[m[1]] = i + 1
+  })
+  return lines
+}
+
+/** `${VAR}`, `${VAR:?msg}`, `${VAR?msg}` in a compose file; `$${...}` is an escaped dollar. */
+export function composeReferences(text: string): ComposeFile['references'] {
+  const out: ComposeFile['references'] = []
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (/^\s*#/.test(line)) return
+    for (const m of line.matchAll(/(\$?)\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-?+]?)([^}]*)\}/g)) {
+      if (m[1] === '$') continue
+      const op = m[3]
+      // `:-default` / `-default` / `:+alt` / `+alt` never fail: not a requirement.
+      if (op.includes('-') || op.includes('+')) continue
+      out.push({ name: m[2], required: op.includes('?'), line: i + 1 })
+    }
+  })
+  return out
+}
+
+export function parseCompose(path: string, text: string): ComposeFile {
+  const result: ComposeFile = { path, services: [], aliases: {}, references: composeReferences(text) }
+  let doc: unknown
+  try {
+    doc = parseYaml(text, { maxAliasCount: 100 })
+  } catch (err) {
+    result.error = (err as Error).message.split('\n')[0]
+    return result
+  }
+  const services = (doc as { services?: unknown } | null)?.services
+  if (!services || typeof services !== 'object' || Array.isArray(services)) return result
+  for (const [name, svc] of Object.entries(services as Record<string, unknown>)) {
+    result.services.push(name)
+    if (!svc || typeof svc !== 'object') continue
+    const s = svc as Record<string, unknown>
+    for (const key of ['container_name', 'hostname']) {
+      if (typeof s[key] === 'string') result.aliases[s[key] as string] = name
+    }
+    const networks = s.networks
+    if (networks && typeof networks === 'object' && !Array.isArray(networks)) {
+      for (const net of Object.values(networks as Record<string, unknown>)) {
+        const aliases = (net as { aliases?: unknown } | null)?.aliases
+        if (Array.isArray(aliases)) for (const a of aliases) if (typeof a === 'string') result.aliases[a] = name
+      }
+    }
+  }
+  return result
+}
+
+function findCompose(settings: EnvSettings, envDir: string): ComposeFile | undefined {
+  const candidates = settings.compose ? [resolve(settings.compose)] : COMPOSE_NAMES.map((n) => join(envDir, n))
+  for (const path of candidates) {
+    const { text, error } = readSmall(path)
+    if (text !== undefined) return parseCompose(path, text)
+    if (settings.compose) return { path, services: [], aliases: {}, references: [], error: error ?? 'unreadable' }
+  }
+  return undefined
+}
+
+export function buildEnvironment(options: Record<string, unknown>): AppEnvironment {
+  const settings = settingsOf(options)
+  const processEnv = (options.processEnv as Record<string, string | undefined> | undefined) ?? process.env
+  const path = isAbsolute(settings.file) ? settings.file : resolve(process.cwd(), settings.file)
+  const read = readSmall(path)
+  const fileValues = read.text !== undefined ? parseDotEnv(read.text) : {}
+  const lines = read.text !== undefined ? assignmentLines(read.text) : {}
+  const vars: Record<string, string> = {}
+  const origin: AppEnvironment['origin'] = {}
+  for (const [k, v] of Object.entries(fileValues)) {
+    vars[k] = v
+    origin[k] = '.env'
+  }
+  for (const [k, v] of Object.entries(processEnv)) {
+    if (typeof v !== 'string') continue
+    vars[k] = v
+    origin[k] = 'process'
+  }
+  const envDir = dirname(path)
+  let example: AppEnvironment['example']
+  for (const name of EXAMPLE_NAMES) {
+    const p = join(envDir, name)
+    if (p === path) continue
+    const ex = readSmall(p)
+    if (ex.text !== undefined) {
+      example = { path: p, keys: Object.keys(parseDotEnv(ex.text)), lines: assignmentLines(ex.text) }
+      break
+    }
+  }
+  return {
+    settings,
+    vars,
+    origin,
+    dotenv: {
+      path,
+      found: read.text !== undefined,
+      keys: Object.keys(fileValues),
+      lines,
+      ...(read.error && read.error !== 'ENOENT' ? { error: read.error } : {}),
+    },
+    example,
+    compose: findCompose(settings, envDir),
+  }
+}
+
+/** The environment of this run's env target, built once and shared by every config check. */
+export function appEnvironment(ctx: CheckContext): Promise<AppEnvironment> {
+  return ctx.shared.get(`config-env:${ctx.target.id}`, async () => buildEnvironment(ctx.target.options))
+}
+
+/** `where` text for evidence: `.env line 4`, `process environment`. */
+export function whereSet(env: AppEnvironment, name: string): string {
+  if (env.origin[name] === 'process') return 'process environment'
+  const line = env.dotenv.lines[name]
+  return line ? `${shortPath(env.dotenv.path)} line ${line}` : shortPath(env.dotenv.path)
+}
+
+/** Paths relative to the working directory when below it (shorter evidence). */
+export function shortPath(p: string): string {
+  const cwd = process.cwd()
+  return p.startsWith(cwd + '/') ? p.slice(cwd.length + 1) : p
+}
+
+/** Record the facts every config check shares (cheap, idempotent). */
+export function observeEnvironment(ctx: CheckContext, env: AppEnvironment): void {
+  ctx.observe('config.dotenv.found', env.dotenv.found)
+  ctx.observe('config.dotenv.variables', env.dotenv.keys.length)
+  ctx.observe('config.compose.found', Boolean(env.compose))
+}

@@ -1,0 +1,51 @@
+/**
+ * config.urls: every URL/DSN variable (*_URL, *_URI, *_DSN, and .env values with a scheme) parses
+ * the way a driver reads it. The evidence shows the value with its password masked.
+ */
+import { defineCheck } from '../../engine/check.js'
+import { appEnvironment, observeEnvironment, shortPath, whereSet } from './environment.js'
+import { checkUrl, isUrlVariable, redactUrl } from './urls.js'
+
+export default defineCheck({
+  meta: {
+    id: 'config.urls',
+    title: 'URL and DSN variables parse',
+    targets: ['env'],
+    description:
+      'Parses every URL/DSN variable of the app environment (*_URL, *_URI, *_DSN, and any .env value with a scheme): no scheme, an unknown scheme (host:port without one), a password with unencoded # / ? @, a bad port, a missing host, stray quotes or whitespace.',
+    defaults: {},
+    timeoutMs: 2000,
+    findings: {
+      'config.invalid-url': {
+        title: 'A URL/DSN variable does not parse',
+        fix: 'Write it as scheme://user:password@host:port/path and percent-encode special characters in the user and password (python3 -c "import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1], safe=\'\'))" \'p@ss#word\'), then restart the app.',
+        commands: ["grep -n '^{name}=' {file} | sed -E 's#(://[^:/]*:)[^@]*@#\\1***@#'"],
+      },
+    },
+  },
+  async run(ctx) {
+    const env = await appEnvironment(ctx)
+    observeEnvironment(ctx, env)
+    const names = Object.keys(env.vars).filter((n) => env.vars[n] && isUrlVariable(n, env.vars[n], env))
+    if (names.length === 0) ctx.skip('no URL or DSN variable in the app environment')
+    let invalid = 0
+    for (const name of names) {
+      const value = env.vars[name]
+      const r = checkUrl(value)
+      if (r.ok) continue
+      invalid++
+      ctx.finding('config.invalid-url', {
+        severity: 'critical',
+        title: `${name} is not a valid URL: ${r.problem}`,
+        evidence: [
+          { label: name, observed: `${redactUrl(value)} (${whereSet(env, name)})`, expected: 'scheme://user:password@host:port/path' },
+          { label: 'problem', observed: r.problem ?? 'does not parse' },
+        ],
+        commands: [`grep -n '^${name}=' ${shortPath(env.dotenv.path)} | sed -E 's#(://[^:/]*:)[^@]*@#\\1***@#'`],
+      })
+    }
+    ctx.observe('config.urls.checked', names.length)
+    ctx.observe('config.urls.invalid', invalid)
+    if (invalid === 0) ctx.ok({ label: 'URL/DSN variables', observed: `${names.length} parse (${names.join(', ')})` })
+  },
+})

@@ -1,0 +1,102 @@
+/**
+ * config.required: every variable the app needs is set and not empty. Required means, in order:
+ * listed in env.required (critical); the config's own references (auth.apiKey.variable); written in
+ * the .env with an empty value while its name says the app needs it (DATABASE_URL=, *_HOST=...);
+ * `${VAR:?}` in the compose file (critical); `${VAR}` without a default in the compose file and keys
+ * of .env.example (warning: those may be optional).
+ */
+import { defineCheck } from '../../engine/check.js'
+import type { Severity } from '../../engine/types.js'
+import { appEnvironment, observeEnvironment, shortPath, type AppEnvironment } from './environment.js'
+import { isHostVariable } from './urls.js'
+
+/** Names an app cannot start without when they appear (even empty) in its .env. */
+export const WELL_KNOWN_REQUIRED = ['DATABASE_URL', 'REDIS_URL', 'OPENAI_API_KEY', 'SECRET_KEY', 'JWT_SECRET_KEY', 'QDRANT_URL', 'DB_HOST', 'DB_NAME', 'DB_USER', 'MONGODB_URI', 'AMQP_URL', 'BROKER_URL']
+const NEEDED_NAME = /(?:_URL|_URI|_DSN|_HOST|_API_KEY)$/
+
+interface Requirement {
+  name: string
+  severity: Severity
+  /** Where the requirement comes from, for the evidence. */
+  because: string
+}
+
+export function requirements(env: AppEnvironment, config: { auth?: { apiKey?: { variable?: string } } }): Requirement[] {
+  const out = new Map<string, Requirement>()
+  const add = (r: Requirement) => {
+    const prev = out.get(r.name)
+    if (!prev || (prev.severity === 'warning' && r.severity === 'critical')) out.set(r.name, r)
+  }
+  for (const name of env.settings.required) add({ name, severity: 'critical', because: 'listed in env.required of medic.yaml' })
+  const apiKeyVar = config.auth?.apiKey?.variable
+  if (apiKeyVar) add({ name: apiKeyVar, severity: 'critical', because: 'auth.apiKey.variable of medic.yaml' })
+  const dotenv = shortPath(env.dotenv.path)
+  for (const name of env.dotenv.keys) {
+    if (WELL_KNOWN_REQUIRED.includes(name) || NEEDED_NAME.test(name) || isHostVariable(name)) {
+      add({ name, severity: 'critical', because: `assigned in ${dotenv} line ${env.dotenv.lines[name] ?? '?'}` })
+    }
+  }
+  if (env.compose) {
+    const file = shortPath(env.compose.path)
+    for (const ref of env.compose.references) {
+      add({
+        name: ref.name,
+        severity: ref.required ? 'critical' : 'warning',
+        because: ref.required ? `\${${ref.name}:?} in ${file} line ${ref.line} (compose refuses to start without it)` : `\${${ref.name}} without a default in ${file} line ${ref.line} (compose substitutes an empty string)`,
+      })
+    }
+  }
+  if (env.example) {
+    const file = shortPath(env.example.path)
+    for (const name of env.example.keys) add({ name, severity: 'warning', because: `documented in ${file} line ${env.example.lines[name] ?? '?'}` })
+  }
+  return [...out.values()]
+}
+
+export default defineCheck({
+  meta: {
+    id: 'config.required',
+    title: 'Required variables are set',
+    targets: ['env'],
+    description:
+      'Every variable the app needs is set and not empty: env.required (critical), auth.apiKey.variable, DATABASE_URL/REDIS_URL/*_URL/*_HOST/*_API_KEY written empty in the .env (critical), ${VAR:?} in the compose file (critical), ${VAR} without a default in the compose file and keys of .env.example (warning).',
+    defaults: {},
+    timeoutMs: 2000,
+    findings: {
+      'config.missing-variable': {
+        title: 'A required variable is not set',
+        fix: 'Set the variable in the .env (or the environment the app starts with) and restart the app.',
+        commands: ['printenv {name} >/dev/null && echo set || echo unset', "grep -n '^{name}=' {file}"],
+      },
+    },
+  },
+  async run(ctx) {
+    const env = await appEnvironment(ctx)
+    observeEnvironment(ctx, env)
+    const reqs = requirements(env, ctx.config)
+    if (reqs.length === 0) ctx.skip('nothing marks a variable as required (no env.required, no .env.example, no compose file)')
+    const dotenv = shortPath(env.dotenv.path)
+    let missing = 0
+    for (const r of reqs) {
+      const value = env.vars[r.name]
+      if (value !== undefined && value.trim() !== '') continue
+      missing++
+      const observed =
+        value === undefined
+          ? `unset (not in the process environment${env.dotenv.found ? ` nor in ${dotenv}` : `; ${dotenv} not found`})`
+          : `empty (${env.origin[r.name] === 'process' ? 'process environment' : `${dotenv} line ${env.dotenv.lines[r.name] ?? '?'}`})`
+      ctx.finding('config.missing-variable', {
+        severity: r.severity,
+        title: `${r.name} is ${value === undefined ? 'not set' : 'empty'}`,
+        evidence: [
+          { label: r.name, observed, expected: 'a non-empty value' },
+          { label: 'required because', observed: r.because },
+        ],
+        commands: [`printenv ${r.name} >/dev/null && echo set || echo unset`, `grep -n '^${r.name}=' ${dotenv}`],
+      })
+    }
+    ctx.observe('config.required.checked', reqs.length)
+    ctx.observe('config.required.missing', missing)
+    if (missing === 0) ctx.ok({ label: 'required variables', observed: `${reqs.length} of ${reqs.length} set`, expected: 'all set' })
+  },
+})
