@@ -1,4 +1,6 @@
 /** The postgres checks, in the order they are listed. */
 import type { AnyCheck } from '../../engine/check.js'
+import connect from './connect.js'
+import connections from './connections.js'
 
-export const postgresChecks: AnyCheck[] = []
+export const postgresChecks: AnyCheck[] = [connect, connections]

@@ -1,0 +1,109 @@
+// postgres.connect against a throwaway cluster (test/helpers/pg-cluster.ts) and dead ports.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import check from './connect.js'
+import { evidenceText, findingOf, runCheck } from '../../../test/helpers/check-tester.js'
+import { blackhole, freePort } from '../../../test/helpers/ports.js'
+import { APP_PASSWORD, holdConnections, startPgCluster, type PgCluster } from '../../../test/helpers/pg-cluster.js'
+
+let c: PgCluster
+beforeAll(async () => {
+  c = await startPgCluster({ maxConnections: 10, reserved: 3 })
+})
+afterAll(async () => {
+  await c?.stop()
+})
+
+describe('postgres.connect', () => {
+  test('healthy: connects, no finding, records reachable and version', async () => {
+    const r = await runCheck(check, { kind: 'postgres', url: c.url() }, { secrets: [APP_PASSWORD] })
+    expect(r.status).toBe('ok')
+    expect(r.findings).toEqual([])
+    expect(r.observations['postgres.reachable']).toBe(true)
+    expect(r.observations['postgres.version']).toMatch(/^PostgreSQL \d+/)
+    expect(r.evidence[0].observed).toContain('as "app" to "app"')
+  })
+
+  test('wrong password: auth-failed (critical), password kind, no secret leaked', async () => {
+    const r = await runCheck(check, { kind: 'postgres', url: c.url('app', 'app', 'Wr0ngSecretPw') }, { secrets: ['Wr0ngSecretPw'] })
+    const f = findingOf(r, 'postgres.auth-failed')
+    expect(f?.severity).toBe('critical')
+    expect(evidenceText(f)).toContain('password authentication failed for role "app"')
+    expect(evidenceText(f)).toContain('28P01')
+    expect(r.observations['postgres.reachable']).toBe(false)
+    expect(r.observations['postgres.connectError']).toBe('password')
+  })
+
+  test('unknown role: auth-failed naming the role', async () => {
+    const r = await runCheck(check, { kind: 'postgres', url: c.url('ghost', 'app', 'whatever1') })
+    const f = findingOf(r, 'postgres.auth-failed')
+    expect(f?.severity).toBe('critical')
+    // scram hides whether the role exists: PostgreSQL answers 28P01 for an unknown role too.
+    expect(evidenceText(f)).toMatch(/role "ghost"/)
+  })
+
+  test('missing database: database-missing (critical)', async () => {
+    const r = await runCheck(check, { kind: 'postgres', url: c.url('app', 'no_such_db') }, { secrets: [APP_PASSWORD] })
+    const f = findingOf(r, 'postgres.database-missing')
+    expect(f?.severity).toBe('critical')
+    expect(evidenceText(f)).toContain('database "no_such_db" does not exist')
+    expect(f?.fix).toContain('CREATE DATABASE "no_such_db"')
+  })
+
+  test('refused port: unreachable, classified as refused', async () => {
+    const port = await freePort()
+    const r = await runCheck(check, { kind: 'postgres', url: `postgres://app:${APP_PASSWORD}@127.0.0.1:${port}/app` }, { secrets: [APP_PASSWORD] })
+    const f = findingOf(r, 'postgres.unreachable')
+    expect(f?.severity).toBe('critical')
+    expect(evidenceText(f)).toContain(`connection refused: nothing listens on 127.0.0.1:${port}`)
+    expect(r.observations['postgres.connectError']).toBe('refused')
+    expect(f?.commands[0]).toBe(`pg_isready -h 127.0.0.1 -p ${port}`)
+  })
+
+  test('blackhole port: unreachable (timeout) reported before the deadline', async () => {
+    const bh = await blackhole()
+    try {
+      const t0 = performance.now()
+      const r = await runCheck(check, { kind: 'postgres', url: `postgres://app:x@127.0.0.1:${bh.port}/app` }, { timeoutMs: 1500 })
+      expect(performance.now() - t0).toBeLessThan(2000)
+      const f = findingOf(r, 'postgres.unreachable')
+      expect(f?.severity).toBe('critical')
+      expect(r.observations['postgres.connectError']).toBe('timeout')
+      expect(evidenceText(f)).toContain('did not answer in time')
+    } finally {
+      await bh.close()
+    }
+  })
+
+  test('unknown host: unreachable, host-not-found', async () => {
+    const r = await runCheck(check, { kind: 'postgres', url: 'postgres://app:x@no-such-host.invalid:5432/app' })
+    const f = findingOf(r, 'postgres.unreachable')
+    expect(f?.severity).toBe('critical')
+    expect(r.observations['postgres.connectError']).toBe('host-not-found')
+    expect(evidenceText(f)).toContain('"no-such-host.invalid" does not resolve')
+  })
+
+  test('non-reserved slots all held: a non-superuser connect is refused -> connections-saturated (critical)', async () => {
+    // max_connections 10, 3 reserved: 7 app sessions leave only superuser slots.
+    const held = await holdConnections(c.url(), 7)
+    try {
+      const r = await runCheck(check, { kind: 'postgres', url: c.url() }, { secrets: [APP_PASSWORD] })
+      const f = findingOf(r, 'postgres.connections-saturated')
+      expect(f?.severity).toBe('critical')
+      expect(f?.title).toContain('only reserved superuser slots left')
+      expect(evidenceText(f)).toContain('53300')
+      expect(evidenceText(f)).toMatch(/remaining connection slots are reserved/)
+      // A superuser still gets in, and then every slot is used: "too many clients" for the next one.
+      const su = await holdConnections(c.superUrl, 3)
+      try {
+        const r2 = await runCheck(check, { kind: 'postgres', url: c.superUrl })
+        const f2 = findingOf(r2, 'postgres.connections-saturated')
+        expect(f2?.severity).toBe('critical')
+        expect(f2?.title).toContain('too many clients')
+      } finally {
+        await su.release()
+      }
+    } finally {
+      await held.release()
+    }
+  })
+})
