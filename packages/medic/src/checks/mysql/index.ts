@@ -1,4 +1,5 @@
-/** The mysql checks, in the order they are listed. */
+/** The mysql checks (MySQL and MariaDB), in the order they are listed. */
 import type { AnyCheck } from '../../engine/check.js'
+import connect from './connect.js'
 
-export const mysqlChecks: AnyCheck[] = []
+export const mysqlChecks: AnyCheck[] = [connect]
