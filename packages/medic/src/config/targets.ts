@@ -80,7 +80,35 @@ export const mysqlTarget = z
   })
   .strict()
 
-export const redisTarget = z.object({ kind: z.literal('redis'), url: url(['redis', 'rediss']), ...common }).strict()
+export const redisTarget = z
+  .object({
+    kind: z.literal('redis'),
+    url: url(['redis', 'rediss']).superRefine((value, ctx) => {
+      // ioredis would silently fall back to db 0 / port 6379 on these; say so instead.
+      let u: URL
+      try {
+        u = new URL(value)
+      } catch {
+        return
+      }
+      if (!u.hostname) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'has no host (expected redis://[user:password@]host:6379[/db])' })
+      if (u.pathname && u.pathname !== '/' && !/^\/\d+$/.test(u.pathname)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `has path "${u.pathname}", expected a database number such as /0` })
+      }
+    }),
+    /** TLS settings for rediss:// URLs. */
+    tls: z
+      .object({
+        ca: z.string().optional().describe('CA certificate: PEM text or a path to a PEM file'),
+        servername: z.string().optional(),
+        /** Accept a certificate that does not verify (self-signed). */
+        insecure: z.boolean().default(false),
+      })
+      .strict()
+      .optional(),
+    ...common,
+  })
+  .strict()
 
 export const qdrantTarget = z
   .object({
