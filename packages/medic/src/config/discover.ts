@@ -21,7 +21,7 @@ export interface Discovered {
   vars: Record<string, string | undefined>
 }
 
-const DEFAULT_PORTS: { port: number; kind: 'postgres' | 'mysql' | 'redis' | 'qdrant' | 'http' }[] = [
+export const DEFAULT_PORTS: { port: number; kind: 'postgres' | 'mysql' | 'redis' | 'qdrant' | 'http' }[] = [
   { port: 5432, kind: 'postgres' },
   { port: 3306, kind: 'mysql' },
   { port: 6379, kind: 'redis' },
@@ -93,7 +93,11 @@ function composeServices(file: string): { name: string; kind: 'postgres' | 'mysq
   }
 }
 
-export async function discover(cwd: string, env: Record<string, string | undefined>, opts: { probeTimeoutMs?: number } = {}): Promise<Discovered> {
+export async function discover(
+  cwd: string,
+  env: Record<string, string | undefined>,
+  opts: { probeTimeoutMs?: number; ports?: typeof DEFAULT_PORTS } = {},
+): Promise<Discovered> {
   const dotenv = readDotEnv(resolve(cwd, '.env'))
   const vars: Record<string, string | undefined> = { ...dotenv.values, ...env }
   const targets: Record<string, any> = {}
@@ -185,7 +189,8 @@ export async function discover(cwd: string, env: Record<string, string | undefin
   if (compose) {
     for (const svc of composeServices(compose)) {
       if (!svc.port || covered.has(`${svc.kind}:${svc.port}`)) continue
-      const url = svc.kind === 'qdrant' ? `http://127.0.0.1:${svc.port}` : `${svc.kind}://127.0.0.1:${svc.port}`
+      const user = svc.kind === 'mysql' ? 'root@' : svc.kind === 'postgres' ? 'postgres@' : ''
+      const url = svc.kind === 'qdrant' ? `http://127.0.0.1:${svc.port}` : `${svc.kind}://${user}127.0.0.1:${svc.port}${svc.kind === 'redis' ? '' : '/'}`
       if (!(await tcpOpen('127.0.0.1', svc.port, opts.probeTimeoutMs ?? 300))) continue
       add(svc.name, { kind: svc.kind, url }, `compose service ${svc.name}`, svc.port)
     }
@@ -200,7 +205,7 @@ export async function discover(cwd: string, env: Record<string, string | undefin
     }
   })()
   const probes = await Promise.all(
-    DEFAULT_PORTS.filter((d) => !covered.has(`${d.kind}:${d.port}`) && !(d.kind !== 'http' && Object.values(targets).some((t) => t.kind === d.kind && portOf(String(t.url), d.port) === d.port))).map(
+    (opts.ports ?? DEFAULT_PORTS).filter((d) => !covered.has(`${d.kind}:${d.port}`) && !(d.kind !== 'http' && Object.values(targets).some((t) => t.kind === d.kind && portOf(String(t.url), d.port) === d.port))).map(
       async (d) => ({ ...d, open: await tcpOpen('127.0.0.1', d.port, opts.probeTimeoutMs ?? 300) }),
     ),
   )

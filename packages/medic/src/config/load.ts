@@ -80,7 +80,7 @@ export function parseConfig(text: string, file: string, env: Record<string, stri
     throw new ConfigError(
       doc.errors.map((e) => ({
         file,
-        line: e.linePos?.[0]?.line,
+        line: counter.linePos(e.pos[0]).line,
         path: '',
         message: `invalid YAML: ${e.message.split('\n')[0]}`,
       })),
@@ -101,7 +101,8 @@ export function parseConfig(text: string, file: string, env: Record<string, stri
     throw new ConfigError(
       parsed.error.issues.map((issue) => ({
         file,
-        line: lineOf(doc, counter, issue.path),
+        // An unknown key points at its own line, not at the mapping that holds it.
+        line: lineOf(doc, counter, issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path),
         path: keyPath(issue.path),
         message: describeIssue(issue),
       })),

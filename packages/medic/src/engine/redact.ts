@@ -17,7 +17,7 @@ const PATTERNS: [RegExp, string][] = [
   [/\b((?:sk|pk|rk)[-_](?:live_|test_|proj-|ant-)?)[A-Za-z0-9_-]{12,}/g, `$1${MASK}`],
   [/\b(xox[abpr]-|ghp_|gho_|github_pat_|AKIA)[A-Za-z0-9_-]{10,}/g, `$1${MASK}`],
   // key=value pairs whose key names a secret (password=..., api_key: ...)
-  [/\b((?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)["']?\s*[=:]\s*["']?)([^\s"',;&]{3,})/gi, `$1${MASK}`],
+  [/\b([A-Za-z0-9_]*?(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)["']?\s*[=:]\s*["']?)([^\s"',;&]{3,})/gi, `$1${MASK}`],
 ]
 
 export class Redactor {

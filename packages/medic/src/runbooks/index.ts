@@ -28,7 +28,7 @@ const FAMILIES = new Set([...FINDING_IDS.map((id) => id.split('.')[0]), 'auth', 
 export function parseRunbook(text: string, file: string): Runbook {
   const counter = new LineCounter()
   const doc = parseDocument(text, { lineCounter: counter })
-  if (doc.errors.length) throw new ConfigError(doc.errors.map((e) => ({ file, line: e.linePos?.[0]?.line, path: '', message: `invalid YAML: ${e.message.split('\n')[0]}` })))
+  if (doc.errors.length) throw new ConfigError(doc.errors.map((e) => ({ file, line: counter.linePos(e.pos[0]).line, path: '', message: `invalid YAML: ${e.message.split('\n')[0]}` })))
   const parsed = runbookSchema.safeParse(doc.toJS())
   const lineAt = (path: (string | number)[]) => {
     for (let n = path.length; n >= 0; n--) {

@@ -1,0 +1,94 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from '../../test/helpers/cli.js'
+
+let dir: string
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'medic-cli-'))
+})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+function withConfig(name: string, text: string): string {
+  const d = mkdtempSync(join(dir, `${name}-`))
+  writeFileSync(join(d, 'medic.yaml'), text)
+  return d
+}
+
+describe('medic CLI', () => {
+  it('prints help for the program and for each command, exit 0', async () => {
+    const top = await runCli(['--help'])
+    expect(top.code).toBe(0)
+    for (const cmd of ['diagnose', 'check', 'list', 'init']) expect(top.stdout).toContain(cmd)
+    const sub = await runCli(['check', '--help'])
+    expect(sub.code).toBe(0)
+    expect(sub.stdout).toContain('--fail-on <severity>')
+  })
+
+  it('exits 3 with a clear message for an unknown option or format', async () => {
+    const r = await runCli(['diagnose', '--format', 'xml'])
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain("argument 'xml' is invalid. Allowed choices are text, json, markdown, nagios")
+  })
+
+  it('exits 3 for a bad config: file, line, key, hint, and no stack trace', async () => {
+    const cwd = withConfig('bad', 'targets:\n  api: { kind: http, url: http://127.0.0.1:1, heath: [/x] }\n')
+    const r = await runCli(['diagnose'], { cwd })
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain('medic.yaml:2 targets.api: unknown key "heath"')
+    expect(r.stderr).toContain('hint:')
+    expect(r.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('exits 3 for malformed YAML and an unknown id in disable', async () => {
+    const yaml = await runCli(['diagnose'], { cwd: withConfig('yaml', 'targets: [\n') })
+    expect(yaml.code).toBe(3)
+    expect(yaml.stderr).toMatch(/medic\.yaml:\d+: invalid YAML/)
+    const dis = await runCli(['diagnose'], { cwd: withConfig('dis', 'disable: [postgres.no-such-thing]\n') })
+    expect(dis.code).toBe(3)
+    expect(dis.stderr).toContain('disable[0]: unknown finding or check id "postgres.no-such-thing"')
+  })
+
+  it('exits 3 when --config names a missing file, and for a bad --timeout', async () => {
+    const r = await runCli(['diagnose', '--config', 'nope.yaml'], { cwd: dir })
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain('nope.yaml: file not found')
+    const t = await runCli(['diagnose', '--timeout', 'soon'], { cwd: withConfig('t', 'targets: {}\n') })
+    expect(t.code).toBe(3)
+    expect(t.stderr).toContain('--timeout "soon" is not a duration')
+  })
+
+  it('exits 3 for an unknown check selector and lists the families', async () => {
+    const r = await runCli(['check', 'mongo'], { cwd: withConfig('sel', 'targets: {}\n') })
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain('unknown check, family or target: mongo')
+  })
+
+  it('exits 3 for an unknown symptom and lists the known ones', async () => {
+    const r = await runCli(['diagnose', 'sneezing'], { cwd: withConfig('sym', 'targets: {}\n') })
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain('unknown symptom "sneezing"')
+  })
+
+  it('writes one JSON document with schemaVersion for --json', async () => {
+    const r = await runCli(['--json'], { cwd: withConfig('json', 'targets: {}\n') })
+    const doc = JSON.parse(r.stdout)
+    expect(doc).toMatchObject({ schemaVersion: 1, status: 'ok', targets: [], checks: [], findings: [] })
+    expect(r.code).toBe(0)
+  })
+
+  it('init writes medic.yaml with ${VAR} references, never the secret, and refuses to overwrite', async () => {
+    const cwd = mkdtempSync(join(dir, 'init-'))
+    writeFileSync(join(cwd, '.env'), 'REDIS_URL=redis://:hunter2hunter2@127.0.0.1:1/0\nJWT_SECRET_KEY=abcdefabcdefabcdef\n')
+    const r = await runCli(['init'], { cwd, env: {} })
+    expect(r.code).toBe(0)
+    const text = readFileSync(join(cwd, 'medic.yaml'), 'utf8')
+    expect(text).toContain('url: ${REDIS_URL}')
+    expect(text).not.toContain('hunter2hunter2')
+    expect(text).not.toContain('abcdefabcdefabcdef')
+    const again = await runCli(['init'], { cwd, env: {} })
+    expect(again.code).toBe(3)
+    expect(again.stderr).toContain('medic.yaml already exists')
+  })
+})

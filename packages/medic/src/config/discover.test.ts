@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { discover } from './discover.js'
+
+let dir: string
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'medic-discover-'))
+})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const fresh = () => mkdtempSync(join(dir, 'case-'))
+
+describe('discovery', () => {
+  it('finds targets from URL variables and keeps ${VAR} references instead of secrets', async () => {
+    const cwd = fresh()
+    const env = {
+      DATABASE_URL: 'postgresql+asyncpg://app:pw-secret@db.internal:5432/app',
+      REDIS_URL: 'redis://:pw2@cache:6379/0',
+      OPENAI_API_KEY: 'sk-test-abcdefghijklmnopqrstuvwxyz',
+      QDRANT_URL: 'http://127.0.0.1:6333',
+    }
+    const found = await discover(cwd, env, { ports: [] })
+    expect(found.raw.targets.db).toEqual({ kind: 'postgres', url: 'postgresql://app:pw-secret@db.internal:5432/app' })
+    expect(found.raw.targets.cache).toEqual({ kind: 'redis', url: '${REDIS_URL}' })
+    expect(found.raw.targets.openai).toEqual({ kind: 'external', preset: 'openai', key: '${OPENAI_API_KEY}' })
+    expect(found.raw.targets.vectors).toEqual({ kind: 'qdrant', url: '${QDRANT_URL}' })
+    expect(found.notes[0]).toBe('discovered: db (env DATABASE_URL), cache (env REDIS_URL), vectors (env QDRANT_URL), openai (env OPENAI_API_KEY)')
+  })
+
+  it('builds a DSN from DB_HOST/DB_USER/... in .env and infers MySQL from the port', async () => {
+    const cwd = fresh()
+    writeFileSync(join(cwd, '.env'), 'DB_HOST=db\nDB_PORT=3306\nDB_USER=logbook\nDB_PASSWORD=changeme\nDB_NAME=logbook\nSECRET_KEY=changeme\n')
+    const found = await discover(cwd, {}, { ports: [] })
+    expect(found.raw.targets.mysql).toEqual({ kind: 'mysql', url: 'mysql://${DB_USER}:${DB_PASSWORD}@${DB_HOST}:${DB_PORT}/${DB_NAME}' })
+    expect(found.sources.mysql).toBe('.env DB_HOST')
+    expect(found.raw.env).toMatchObject({ file: '.env', secrets: ['SECRET_KEY'] })
+    expect(found.vars.DB_PASSWORD).toBe('changeme')
+  })
+
+  it('probes the default local ports and names the source', async () => {
+    const cwd = fresh()
+    const srv: Server = createServer((s) => s.destroy())
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r))
+    const port = (srv.address() as { port: number }).port
+    try {
+      const found = await discover(cwd, { PGUSER: 'app' }, { ports: [{ port, kind: 'postgres' }, { port: 1, kind: 'redis' }] })
+      expect(found.raw.targets).toEqual({ postgres: { kind: 'postgres', url: `postgres://app@127.0.0.1:${port}/postgres` } })
+      expect(found.notes[0]).toBe(`discovered: postgres (port ${port})`)
+    } finally {
+      srv.close()
+    }
+  })
+
+  it('reads datastores published by a compose file', async () => {
+    const cwd = fresh()
+    const srv: Server = createServer((s) => s.destroy())
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r))
+    const port = (srv.address() as { port: number }).port
+    writeFileSync(join(cwd, 'docker-compose.yml'), `services:\n  mysql:\n    image: mariadb:10.11\n    ports: ["${port}:3306"]\n  app:\n    image: myapp\n`)
+    try {
+      const found = await discover(cwd, {}, { ports: [] })
+      expect(found.raw.targets.mysql).toEqual({ kind: 'mysql', url: `mysql://root@127.0.0.1:${port}/` })
+      expect(found.sources.mysql).toBe('compose service mysql')
+    } finally {
+      srv.close()
+    }
+  })
+
+  it('says plainly when it found nothing', async () => {
+    const found = await discover(fresh(), {}, { ports: [] })
+    expect(found.notes[0]).toMatch(/^discovered nothing/)
+  })
+})

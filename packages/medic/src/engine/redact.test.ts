@@ -1,0 +1,46 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { maskUrl, Redactor } from './redact.js'
+
+describe('redaction', () => {
+  it('masks known secret values wherever they appear, longest first', () => {
+    const r = new Redactor()
+    r.add('hunter2hunter2')
+    r.add('s3cr3t/with+chars')
+    expect(r.redact('password is hunter2hunter2 and s3cr3t%2Fwith%2Bchars')).toBe('password is *** and ***')
+  })
+
+  it('masks credentials by shape: DSN passwords, bearer tokens, JWTs, provider keys, key=value', () => {
+    const r = new Redactor()
+    expect(r.redact('postgres://app:pa55word@db:5432/app')).toBe('postgres://app:***@db:5432/app')
+    expect(r.redact('Authorization: Bearer abcdefghijklmnop')).toBe('Authorization: Bearer ***')
+    expect(r.redact('token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl')).toBe('token <jwt ***>')
+    expect(r.redact('key sk-proj-abcdefghijklmnopqrstuvwx')).toBe('key sk-proj-***')
+    expect(r.redact('sk_live_abcdefghijklmnopqrstuvwx')).toBe('sk_live_***')
+    expect(r.redact('DB_PASSWORD=topsecretvalue other=1')).toBe('DB_PASSWORD=*** other=1')
+    expect(r.redact('api_key: "abcdef123"')).toBe('api_key: "***"')
+  })
+
+  it('leaves ordinary text alone', () => {
+    const r = new Redactor()
+    const text = 'used 97 of 97 usable slots (max_connections 100, 3 reserved) at 127.0.0.1:5432'
+    expect(r.redact(text)).toBe(text)
+  })
+
+  it('masks URL passwords and secret query parameters', () => {
+    expect(maskUrl('redis://:pw12345@127.0.0.1:6379/0')).toBe('redis://:***@127.0.0.1:6379/0')
+    expect(maskUrl('mysql://root@127.0.0.1:3306/')).toBe('mysql://root@127.0.0.1:3306/')
+    expect(maskUrl('http://x/?api_key=abc123&page=2')).toBe('http://x/?api_key=***&page=2')
+  })
+
+  it('never throws and never lets a planted secret through, whatever the text around it', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string({ minLength: 6 }).filter((s) => !s.includes('*')), fc.string(), (before, secret, after) => {
+        const r = new Redactor()
+        r.add(secret)
+        expect(r.redact(`${before}${secret}${after}`)).not.toContain(secret)
+      }),
+      { numRuns: 300 },
+    )
+  })
+})
