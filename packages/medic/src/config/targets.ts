@@ -3,6 +3,7 @@
  * typo (`heath:`) is caught instead of silently ignored.
  */
 import { z } from 'zod'
+import { EMBEDDING_MODELS, modelDimensions } from '../checks/qdrant/embedding-models.js'
 
 const thresholds = z.record(z.string(), z.record(z.string(), z.unknown())).default({})
 
@@ -121,9 +122,22 @@ export const qdrantTarget = z
         z
           .object({
             size: z.number().int().positive().optional(),
+            /** Embedding model whose output size the collection must have (`text-embedding-3-large` → 3072); `size` wins when both are set. */
+            model: z.string().min(1).optional(),
+            /** Named vector to compare when the collection has several (`vectors: { text: {...}, image: {...} }`). */
+            vector: z.string().min(1).optional(),
             distance: z.enum(['Cosine', 'Euclid', 'Dot', 'Manhattan']).optional(),
           })
-          .strict(),
+          .strict()
+          .superRefine((c, ctx) => {
+            if (c.model !== undefined && c.size === undefined && modelDimensions(c.model) === undefined) {
+              ctx.addIssue({
+                code: z.ZodIssueCode.custom,
+                path: ['model'],
+                message: `unknown embedding model "${c.model}": set size: to its dimensions (known models: ${Object.keys(EMBEDDING_MODELS).slice(0, 3).join(', ')}, ...)`,
+              })
+            }
+          }),
       )
       .default({}),
     ...common,
