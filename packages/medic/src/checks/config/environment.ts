@@ -38,7 +38,7 @@ export interface AppEnvironment {
   vars: Record<string, string>
   /** Where each variable came from. */
   origin: Record<string, 'process' | '.env'>
-  dotenv: { path: string; found: boolean; keys: string[]; lines: Record<string, number>; error?: string }
+  dotenv: { path: string; found: boolean; keys: string[]; lines: Record<string, number>; hashCut: string[]; error?: string }
   /** `.env.example` and friends beside the .env: the variables the project documents. */
   example?: { path: string; keys: string[]; lines: Record<string, number> }
   compose?: ComposeFile
@@ -71,6 +71,19 @@ function readSmall(path: string): { text?: string; error?: string } {
 }
 
 /** Line (1-based) of each `NAME=` / `export NAME=` assignment; the last one wins, as in the parser. */
+/**
+ * Variables whose unquoted value holds a `#`: the .env parser took the rest as a comment, so the
+ * app sees a cut value (a classic with generated passwords inside DSNs).
+ */
+export function hashCutNames(text: string): string[] {
+  const out: string[] = []
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line)
+    if (m && !/^["'`]/.test(m[2]) && /[^\s]#/.test(m[2])) out.push(m[1])
+  }
+  return out
+}
+
 export function assignmentLines(text: string): Record<string, number> {
   const lines: Record<string, number> = {}
   text.split(/\r?\n/).forEach((line, i) => {
@@ -100,7 +113,7 @@ export function parseCompose(path: string, text: string): ComposeFile {
   const result: ComposeFile = { path, services: [], aliases: {}, references: composeReferences(text) }
   let doc: unknown
   try {
-    doc = parseYaml(text, { maxAliasCount: 100 })
+    doc = parseYaml(text, { maxAliasCount: 100, logLevel: 'error' })
   } catch (err) {
     result.error = (err as Error).message.split('\n')[0]
     return result
@@ -173,6 +186,7 @@ export function buildEnvironment(options: Record<string, unknown>): AppEnvironme
       found: read.text !== undefined,
       keys: Object.keys(fileValues),
       lines,
+      hashCut: read.text !== undefined ? hashCutNames(read.text) : [],
       ...(read.error && read.error !== 'ENOENT' ? { error: read.error } : {}),
     },
     example,
@@ -183,6 +197,12 @@ export function buildEnvironment(options: Record<string, unknown>): AppEnvironme
 /** The environment of this run's env target, built once and shared by every config check. */
 export function appEnvironment(ctx: CheckContext): Promise<AppEnvironment> {
   return ctx.shared.get(`config-env:${ctx.target.id}`, async () => buildEnvironment(ctx.target.options))
+}
+
+/** Variable names in a stable order: the .env's line order, then the rest alphabetically. */
+export function orderedNames(env: AppEnvironment): string[] {
+  const line = (n: string) => (env.origin[n] === '.env' ? (env.dotenv.lines[n] ?? 1e9) : 2e9)
+  return Object.keys(env.vars).sort((a, b) => line(a) - line(b) || (a < b ? -1 : a > b ? 1 : 0))
 }
 
 /** `where` text for evidence: `.env line 4`, `process environment`. */

@@ -3,7 +3,7 @@
  * the way a driver reads it. The evidence shows the value with its password masked.
  */
 import { defineCheck } from '../../engine/check.js'
-import { appEnvironment, observeEnvironment, shortPath, whereSet } from './environment.js'
+import { appEnvironment, observeEnvironment, orderedNames, shortPath, whereSet } from './environment.js'
 import { checkUrl, isUrlVariable, redactUrl } from './urls.js'
 
 export default defineCheck({
@@ -26,7 +26,7 @@ export default defineCheck({
   async run(ctx) {
     const env = await appEnvironment(ctx)
     observeEnvironment(ctx, env)
-    const names = Object.keys(env.vars).filter((n) => env.vars[n] && isUrlVariable(n, env.vars[n], env))
+    const names = orderedNames(env).filter((n) => env.vars[n] && isUrlVariable(n, env.vars[n], env))
     if (names.length === 0) ctx.skip('no URL or DSN variable in the app environment')
     let invalid = 0
     for (const name of names) {
@@ -34,6 +34,9 @@ export default defineCheck({
       const r = checkUrl(value)
       if (r.ok) continue
       invalid++
+      if (env.origin[name] === '.env' && env.dotenv.hashCut.includes(name)) {
+        r.problem = `${r.problem}; the .env line holds an unquoted # that started a comment, so the value was cut there (quote the value or percent-encode # as %23)`
+      }
       ctx.finding('config.invalid-url', {
         severity: 'critical',
         title: `${name} is not a valid URL: ${r.problem}`,

@@ -3,7 +3,7 @@
  * its host, and a redacted form that is safe to print even when the value does not parse.
  */
 import { isIP } from 'node:net'
-import type { AppEnvironment } from './environment.js'
+import { orderedNames, type AppEnvironment } from './environment.js'
 
 /** Names that hold a URL or DSN. Upper-case only, so `npm_config_registry` and friends stay out. */
 const URL_NAME = /^(?:[A-Z][A-Z0-9_]*_)?(?:URL|URI|DSN)$/
@@ -130,6 +130,10 @@ export function redactUrl(value: string): string {
     const userinfo = rest.slice(0, at)
     const colon = userinfo.indexOf(':')
     rest = (colon >= 0 ? `${userinfo.slice(0, colon)}:***` : userinfo) + rest.slice(at)
+  } else {
+    // No `@`: a value cut short (a `#` in the password started a .env comment) leaves `user:password`
+    // where host:port should be. A non-numeric "port" may be a password: mask it.
+    rest = rest.replace(/^([^/?#:]*):([^/?#]*)/, (whole, host: string, port: string) => (/^\d*$/.test(port) ? whole : `${host}:***`))
   }
   rest = rest.replace(/([?&][^=&#]*(?:pass|secret|token|key|pwd)[^=&#]*=)[^&#]*/gi, '$1***')
   return m[1] + rest
@@ -144,7 +148,8 @@ export interface HostRef {
 /** Hosts named by URL/DSN variables and *_HOST variables; IP literals and sockets are left out. */
 export function hostsOf(env: AppEnvironment): HostRef[] {
   const out: HostRef[] = []
-  for (const [name, value] of Object.entries(env.vars)) {
+  for (const name of orderedNames(env)) {
+    const value = env.vars[name]
     if (!value) continue
     if (isUrlVariable(name, value, env)) {
       const u = checkUrl(value)
