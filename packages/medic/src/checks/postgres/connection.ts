@@ -139,6 +139,13 @@ export async function requireSession(ctx: CheckContext): Promise<PgSession> {
   return c.session
 }
 
+/**
+ * pg_stat_activity rows that are client sessions. Without pg_read_all_stats, other roles' rows have
+ * backend_type NULL; those with a role and a database are client sessions too (background
+ * processes have neither).
+ */
+export const CLIENT_BACKEND_SQL = `(backend_type = 'client backend' OR (backend_type IS NULL AND usesysid IS NOT NULL AND datid IS NOT NULL))`
+
 export type Query = <R extends Record<string, any> = Record<string, any>>(sql: string, params?: unknown[]) => Promise<R[]>
 
 /**

@@ -4,7 +4,7 @@
  * the app gets "remaining connection slots are reserved".
  */
 import { defineCheck } from '../../engine/check.js'
-import { pct, psql, readOnly, requireSession, slotSettings } from './connection.js'
+import { CLIENT_BACKEND_SQL, pct, psql, readOnly, requireSession, slotSettings } from './connection.js'
 
 const BY_CLIENT_SQL =
   "SELECT usename, application_name, client_addr, state, count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' GROUP BY 1, 2, 3, 4 ORDER BY 5 DESC"
@@ -32,7 +32,7 @@ export default defineCheck({
       rows: await q<{ usename: string | null; application_name: string | null; state: string | null; n: number }>(
         `SELECT usename, application_name, state, count(*)::int AS n
            FROM pg_stat_activity
-          WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
+          WHERE ${CLIENT_BACKEND_SQL} AND pid <> pg_backend_pid()
           GROUP BY 1, 2, 3 ORDER BY 4 DESC`,
       ),
     }))
