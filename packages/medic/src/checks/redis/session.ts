@@ -191,12 +191,27 @@ async function listenUnprompted(ep: RedisEndpoint, tls: ConnectionOptions | unde
   })
 }
 
+/** Does a plain TCP connection open within `ms`? */
+function tcpConnects(ep: RedisEndpoint, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = netConnect({ host: ep.host, port: ep.port })
+    const done = (ok: boolean) => {
+      clearTimeout(timer)
+      sock.destroy()
+      resolve(ok)
+    }
+    const timer = setTimeout(() => done(false), ms)
+    sock.once('connect', () => done(true))
+    sock.once('error', () => done(false))
+  })
+}
+
 /** Connect, authenticate and PING within `budgetMs`; throws RedisConnectError with the reason. */
 export async function openSession(target: { options: Record<string, unknown> }, budgetMs: number, signal?: AbortSignal): Promise<RedisSession> {
   const ep = endpointOf(String(target.options.url))
   const tls = tlsOptions(ep, target.options)
   const started = performance.now()
-  const budget = Math.max(200, budgetMs)
+  const budget = Math.max(200, Math.round(budgetMs))
   const options: RedisOptions = {
     host: ep.host,
     port: ep.port,
@@ -212,7 +227,8 @@ export async function openSession(target: { options: Record<string, unknown> }, 
     reconnectOnError: () => false,
     autoResubscribe: false,
     connectionName: 'medic',
-    connectTimeout: budget,
+    // For TLS this covers the handshake too; keep a little time to tell the two apart afterwards.
+    connectTimeout: tls ? Math.max(100, budget - 200) : budget,
   }
   const client = new Redis(options)
   const errors: Error[] = []
@@ -250,6 +266,7 @@ export async function openSession(target: { options: Record<string, unknown> }, 
     }
     pong = outcome
   } catch (err) {
+    if (err instanceof RedisConnectError) throw err
     const e = err as Error
     errors.unshift(e)
     const reply = classifyReply(e.message)
@@ -261,6 +278,9 @@ export async function openSession(target: { options: Record<string, unknown> }, 
       fail(reply, e.message)
     } else {
       const known = classifyErrors(errors)
+      if (known?.kind === 'timeout' && tls && (await tcpConnects(ep, Math.min(150, Math.max(50, budget - elapsed()))))) {
+        fail('no-answer', `TCP connects but the TLS handshake did not complete within ${budget} ms (a plain redis:// port?)`)
+      }
       if (known && known.kind !== 'closed') fail(known.kind, known.detail)
       const said = await listenUnprompted(ep, tls, Math.min(300, Math.max(50, budget - elapsed())))
       const saidKind = classifyReply(said.replace(/^-/, '').trim())
