@@ -48,6 +48,8 @@ export interface ProbeResult {
   /** The body as text, at most `maxBodyBytes`. */
   body?: string
   bodyTruncated?: boolean
+  /** The body did not finish before the timeout (what came is in `body`). */
+  bodyTimedOut?: boolean
   /** Phases completed so far (a failed probe keeps the phases it got through). */
   timings: Timings
   remoteAddress?: string
@@ -151,10 +153,11 @@ export async function probe(url: URL, opts: ProbeOptions): Promise<ProbeResult> 
         const phase = phaseNow()
         result.ok = false
         result.failure = { kind: classify(err, phase, isHttps), phase, code: err.code, message: err.message }
-        req.destroy()
       } else {
         result.ok = true
       }
+      // Done with this connection whatever happened (a truncated body, a timeout).
+      req.destroy()
       fillTimings()
       resolve(result)
     }
@@ -171,8 +174,17 @@ export async function probe(url: URL, opts: ProbeOptions): Promise<ProbeResult> 
       },
       ...(isHttps ? { rejectUnauthorized: !opts.insecure, ...(ca ? { ca } : {}) } : {}),
     })
+    const chunks: Buffer[] = []
     const timer = setTimeout(() => {
       const phase = phaseNow()
+      if (phase === 'body') {
+        // The status and headers arrived: that is an answer. Keep what of the body came in time.
+        result.body = Buffer.concat(chunks).toString('utf8')
+        result.bodyTruncated = true
+        result.bodyTimedOut = true
+        tEnd = mark()
+        return finish()
+      }
       const what: Record<Phase, string> = {
         dns: 'DNS lookup',
         connect: 'TCP connect',
@@ -201,7 +213,6 @@ export async function probe(url: URL, opts: ProbeOptions): Promise<ProbeResult> 
       result.statusText = res.statusMessage
       result.headers = res.headers
       result.contentType = String(res.headers['content-type'] ?? '')
-      const chunks: Buffer[] = []
       let size = 0
       res.on('data', (chunk: Buffer) => {
         if (settled) return
