@@ -1,0 +1,62 @@
+/**
+ * auth.jwt: the token configured as `auth.jwt.token` (typically a failing client's token, from a
+ * variable) checked the way the API checks it: structure, algorithm, key, signature, times,
+ * issuer/audience, per-route permissions and, when configured, whether the subject is active.
+ */
+import { JwtAnalyzer, type JwtDeps } from '../../auth/analyze.js'
+import { fetchJwksDocument } from '../../auth/keys.js'
+import { JWT_MESSAGES } from '../../auth/messages.js'
+import { pgSubjectLookup, type SubjectLookup } from '../../auth/subject.js'
+import { defineCheck, type CheckContext } from '../../engine/check.js'
+import { maskUrl } from '../../engine/redact.js'
+import { jwtSettingsFrom, type AuthConfig } from './settings.js'
+
+function subjectDeps(ctx: CheckContext, auth: AuthConfig): Promise<Pick<JwtDeps, 'subject' | 'subjectSource'>> | undefined {
+  const q = auth.jwt?.subjectQuery
+  if (!q) return undefined
+  const target = ctx.config.targets[q.target]
+  if (!target) ctx.skip(`auth.jwt.subjectQuery names target "${q.target}", which is not in targets:`)
+  if (target.kind !== 'postgres') ctx.skip(`auth.jwt.subjectQuery needs a postgres target, "${q.target}" is ${target.kind}`)
+  const url = target.url
+  return ctx.shared
+    .get<SubjectLookup>(`auth-subject:${q.target}`, async () => pgSubjectLookup(url, q.sql, { timeoutMs: Math.min(3000, ctx.remainingMs()) }), (l) => l.close())
+    .then((l) => ({ subject: (sub: string) => l.lookup(sub), subjectSource: `subjectQuery on ${q.target} ${maskUrl(url)}` }))
+}
+
+export default defineCheck({
+  meta: {
+    id: 'auth.jwt',
+    title: 'JWT: why the API rejects the token',
+    targets: ['auth'],
+    findings: JWT_MESSAGES,
+    defaults: {},
+    timeoutMs: 8000,
+    description:
+      'Decodes auth.jwt.token without trusting it, then checks it as the API would: structure, algorithm (HS256/RS256 confusion, alg none), key id against the JWKS, signature with the configured secret, public key or JWKS (and which other configured key signed it), exp/nbf/iat with the clock tolerance, issuer and audience, the permissions auth.routes require, and whether the subject is still active.',
+  },
+  async run(ctx) {
+    const auth = ctx.target.options as unknown as AuthConfig
+    const jwt = auth.jwt
+    if (!jwt) return ctx.skip('no auth.jwt section in the config')
+    if (!jwt.token) return ctx.skip('no token to check: set auth.jwt.token (for example "${FAILING_TOKEN}") or run `medic jwt <token>`')
+    const settings = jwtSettingsFrom(jwt, auth.routes ?? {}, process.cwd())
+    const subject = await subjectDeps(ctx, auth)
+    const analyzer = new JwtAnalyzer(settings, {
+      now: ctx.now,
+      fetchJwks: (url) => fetchJwksDocument(url, { timeoutMs: Math.max(100, ctx.remainingMs() - 200), signal: ctx.signal }),
+      ...subject,
+    })
+    await analyzer.prepare()
+    const a = await analyzer.analyze(jwt.token)
+    const exp = a.times.find((t) => t.claim === 'exp')
+    ctx.observe('jwt.decoded', a.header !== undefined)
+    ctx.observe('jwt.alg', typeof a.header?.alg === 'string' ? a.header.alg : null)
+    ctx.observe('jwt.signature', a.signature.state)
+    ctx.observe('jwt.expiresInSeconds', exp ? Math.round(exp.value - ctx.now() / 1000) : null)
+    ctx.observe('jwt.status', a.status)
+    for (const f of a.findings) {
+      ctx.finding(f.id, { severity: f.severity, title: f.title, evidence: f.evidence, fix: f.fix, commands: f.commands })
+    }
+    if (a.findings.length === 0) ctx.ok({ label: 'token', observed: a.verdict })
+  },
+})
