@@ -49,7 +49,7 @@ export interface MysqlSession {
 
 /** The connect failed: the classified reason travels with the error so every check sees the same one. */
 export class MysqlConnectError extends Error {
-  constructor(readonly failure: ConnectFailure, readonly cause: unknown) {
+  constructor(readonly failure: ConnectFailure, override readonly cause: unknown) {
     super(failure.summary)
     this.name = 'MysqlConnectError'
   }
