@@ -9,11 +9,14 @@
  *   local  all  all                    trust           (unix socket in the temp dir)
  *   host   all  postgres  127.0.0.1/32 trust           (superuser over TCP: `superUrl`)
  *   host   all  all       127.0.0.1/32 scram-sha-256   (every other role needs its password)
+ *   host   replication postgres 127.0.0.1/32 trust   (for `startStandby`)
  * A login role `app` (password `APP_PASSWORD`, no special privileges) owns a database `app`, so
  * tests can provoke auth failures with a wrong password. `url()` defaults to app/app with that password.
  * When pg_stat_statements is preloaded (the default) the extension is created in `app` and `postgres`.
  *
  * Speed: initdb --no-sync, fsync/synchronous_commit/full_page_writes off, small shared_buffers.
+ * `restart(between)` stops the server, runs `between` (e.g. pg_resetwal) and starts it again;
+ * `startStandby(primary)` makes a streaming replica (primary needs wal_level=replica).
  * stop() is `pg_ctl stop -m immediate` then removes the dir; clusters still running when the
  * process exits are stopped by an exit hook.
  */
@@ -58,6 +61,13 @@ export interface PgCluster {
   sql<R extends pg.QueryResultRow = any>(text: string, db?: string): Promise<pg.QueryResult<R>>
   /** The server log so far (for debugging a failed test). */
   log(): string
+  /** The data directory and the binaries' directory (for pg_resetwal, pg_basebackup...). */
+  dataDir: string
+  binDir: string
+  /** Stop the server (fast) and start it again, running `between` while it is down (as root). */
+  restart(between?: () => Promise<void> | void): Promise<void>
+  /** Run a PostgreSQL binary as the postgres OS user. */
+  runBin(name: string, args: string[]): Promise<{ stdout: string; stderr: string }>
   stop(): Promise<void>
 }
 
@@ -115,6 +125,7 @@ export async function startPgCluster(opts: PgClusterOptions = {}): Promise<PgClu
       [
         'local all all trust',
         'host all postgres 127.0.0.1/32 trust',
+        'host replication postgres 127.0.0.1/32 trust',
         'host all all 127.0.0.1/32 scram-sha-256',
         '',
       ].join('\n'),
@@ -189,6 +200,14 @@ export async function startPgCluster(opts: PgClusterOptions = {}): Promise<PgClu
       },
       sql,
       log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
+      dataDir: data,
+      binDir: bin,
+      runBin: (name, args) => asPostgres(join(bin, name), args),
+      async restart(between) {
+        await asPostgres(join(bin, 'pg_ctl'), ['stop', '-D', data, '-m', 'fast', '-w', '-s'], 30_000)
+        await between?.()
+        await asPostgres(join(bin, 'pg_ctl'), ['start', '-D', data, '-l', logFile, '-w', '-t', '30', '-s'], 45_000)
+      },
       async stop() {
         if (stopped) return
         stopped = true
@@ -257,4 +276,70 @@ export async function holdConnections(url: string, n: number): Promise<{ clients
     throw err
   }
   return { clients, release: () => Promise.all(clients.map((c) => c.end().catch(() => {}))).then(() => {}) }
+}
+
+/**
+ * A streaming standby of `primary` (which needs settings wal_level=replica, max_wal_senders>0):
+ * pg_basebackup -R into a fresh dir, started on its own free port. Replication connects as the
+ * superuser over 127.0.0.1 (trust in the primary's pg_hba: add a replication line).
+ */
+export async function startStandby(primary: PgCluster): Promise<PgCluster> {
+  const { uid, gid } = pgUid()
+  const dir = mkdtempSync(join(tmpdir(), 'medic-pg-standby-'))
+  const data = join(dir, 'data')
+  const logFile = join(dir, 'server.log')
+  chownSync(dir, uid, gid)
+  const entry = { bin: primary.binDir, data, dir }
+  live.add(entry)
+  const bin = primary.binDir
+  try {
+    await asPostgres(join(bin, 'pg_basebackup'), ['-h', primary.host, '-p', String(primary.port), '-U', 'postgres', '-D', data, '-R', '-X', 'stream', '--no-sync', '-c', 'fast'])
+    const port = await freePort()
+    appendFileSync(join(data, 'postgresql.conf'), `\n# standby\nport = ${port}\nunix_socket_directories = ${q(dir)}\nhot_standby = on\n`)
+    await asPostgres(join(bin, 'pg_ctl'), ['start', '-D', data, '-l', logFile, '-w', '-t', '30', '-s'], 45_000)
+    const host = '127.0.0.1'
+    const sql = async (text: string, db = 'postgres') => {
+      const c = new pg.Client({ connectionString: `postgres://postgres@${host}:${port}/${db}`, application_name: 'medic-test-setup' })
+      await c.connect()
+      try {
+        return await c.query(text)
+      } finally {
+        await c.end()
+      }
+    }
+    let stopped = false
+    return {
+      host,
+      port,
+      dir,
+      version: primary.version,
+      superUrl: `postgres://postgres@${host}:${port}/postgres`,
+      url(user = APP_USER, db = APP_DB, password = user === APP_USER ? APP_PASSWORD : '') {
+        const auth = password ? `${encodeURIComponent(user)}:${encodeURIComponent(password)}` : encodeURIComponent(user)
+        return `postgres://${auth}@${host}:${port}/${encodeURIComponent(db)}`
+      },
+      sql,
+      log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
+      dataDir: data,
+      binDir: bin,
+      runBin: (name, args) => asPostgres(join(bin, name), args),
+      async restart(between) {
+        await asPostgres(join(bin, 'pg_ctl'), ['stop', '-D', data, '-m', 'fast', '-w', '-s'], 30_000)
+        await between?.()
+        await asPostgres(join(bin, 'pg_ctl'), ['start', '-D', data, '-l', logFile, '-w', '-t', '30', '-s'], 45_000)
+      },
+      async stop() {
+        if (stopped) return
+        stopped = true
+        await asPostgres(join(bin, 'pg_ctl'), ['stop', '-D', data, '-m', 'immediate', '-s'], 30_000).catch(() => {})
+        rmSync(dir, { recursive: true, force: true })
+        live.delete(entry)
+      },
+    }
+  } catch (err) {
+    spawnSync('runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), 'stop', '-D', data, '-m', 'immediate', '-s'], { stdio: 'ignore' })
+    rmSync(dir, { recursive: true, force: true })
+    live.delete(entry)
+    throw err
+  }
 }
