@@ -53,12 +53,16 @@ export default defineCheck({
     }
 
     const stop = await getConfig(ctx, s, 'stop-writes-on-bgsave-error')
+    // Redis only refuses writes for a failed RDB save when save points are configured.
+    const savePoints = await getConfig(ctx, s, 'save')
     ctx.observe('redis.stopWritesOnBgsaveError', stop.value === undefined ? null : stop.value === 'yes')
     const misconfSeen = s.pingError?.startsWith('MISCONF')
     const misconfCount = /count=(\d+)/.exec(info.errorstat_MISCONF ?? '')?.[1]
     let writes: string
     if (info.role === 'slave') writes = 'this is a replica: it does not refuse writes for its own save errors'
     else if (misconfSeen) writes = 'refused: PING itself answered MISCONF'
+    else if (aofOn && aofWrite === 'err') writes = 'refused with MISCONF (AOF write errors)'
+    else if (stop.value === 'yes' && savePoints.value === '') writes = 'still accepted (no save points configured, so stop-writes-on-bgsave-error does not apply): data written now is not on disk'
     else if (stop.value === 'yes') writes = 'refused with MISCONF (stop-writes-on-bgsave-error yes)'
     else if (stop.value === 'no') writes = 'still accepted (stop-writes-on-bgsave-error no): data written now is not on disk'
     else writes = `unknown: stop-writes-on-bgsave-error could not be read (${stop.refused})`
