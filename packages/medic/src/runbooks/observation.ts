@@ -7,7 +7,7 @@ export interface Condition {
   value?: string | number | boolean
 }
 
-const RE = /^\s*(!)?\s*([A-Za-z0-9_.:-]+)\s*(?:(>=|<=|==|!=|>|<)\s*(.+?))?\s*$/
+const RE = /^\s*(!)?\s*([A-Za-z0-9_.:-]+)\s*(?:(>=|<=|==|!=|>|<)\s*([^\s<>=!].*?))?\s*$/
 
 export function parseCondition(text: string): Condition | undefined {
   const m = RE.exec(text)
