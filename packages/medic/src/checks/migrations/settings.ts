@@ -1,0 +1,28 @@
+/** The `migrations: {tool, dir}` of a postgres/mysql target, or a skip saying what is missing. */
+import { existsSync, statSync } from 'node:fs'
+import { isAbsolute, relative, resolve } from 'node:path'
+import type { CheckContext } from '../../engine/check.js'
+import type { ToolName } from './tools.js'
+
+export interface MigrationSettings {
+  tool: ToolName
+  /** Absolute folder. */
+  dir: string
+  /** As written in the config (for evidence). */
+  shownDir: string
+}
+
+export function migrationSettings(ctx: CheckContext): MigrationSettings {
+  const m = ctx.target.options.migrations as { tool?: ToolName; dir?: string } | undefined
+  if (!m || !m.dir) ctx.skip('no `migrations: {tool, dir}` in this target\'s config (e.g. migrations: {tool: alembic, dir: alembic/versions})')
+  const dir = isAbsolute(m.dir) ? m.dir : resolve(process.cwd(), m.dir)
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) ctx.skip(`migrations dir ${m.dir} not found (resolved to ${dir})`)
+  const rel = relative(process.cwd(), dir)
+  return { tool: m.tool ?? 'alembic', dir, shownDir: rel && !rel.startsWith('..') ? rel : dir }
+}
+
+/** `a1 (001_init.py) → b2 (002_users.py) → …`, at most `max` shown. */
+export function chain(items: { id: string; file?: string }[], max = 10): string {
+  const shown = items.slice(0, max).map((i) => (i.file ? `${i.id} (${i.file})` : i.id))
+  return shown.join(' → ') + (items.length > max ? ` → … ${items.length - max} more` : '')
+}
