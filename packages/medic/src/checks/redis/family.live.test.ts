@@ -14,7 +14,7 @@ import { startRedis, type RedisServer } from '../../../test/helpers/redis-server
 const PW = 'Fam1lyPw-Rt55k'
 let s: RedisServer
 beforeAll(async () => {
-  s = await startRedis({ password: PW, aclUsers: [`user app on >${PW} ~* &* +@all`] })
+  s = await startRedis({ password: PW, aclUsers: [`user app on >${PW} ~* &* +@all`, `user noconfig on >${PW} ~* &* +@all -config`] })
 })
 afterAll(async () => {
   await s?.stop()
@@ -41,6 +41,20 @@ describe('redis.* together', () => {
     expect(clients.observations['redis.connectedClients']).toBe(1)
     // The observation windows of evictions and clients are one shared wait.
     expect(elapsed).toBeLessThan(1500)
+  })
+
+  test('ACL user without CONFIG: checks still run, and say which facts are unknown', async () => {
+    const { results } = await runAll(s.url('noconfig', PW))
+    expect(results.flatMap((r) => r.findings).filter((f) => f.severity !== 'info')).toEqual([])
+    const byId = Object.fromEntries(results.map((r) => [r.id, r]))
+    expect(byId['redis.connect'].observations['redis.configAllowed']).toBe(false)
+    expect(byId['redis.connect'].evidence.map((e) => e.observed).join('\n')).toMatch(
+      /refused \(NOPERM.*\): maxclients, stop-writes-on-bgsave-error, latency-monitor-threshold and slowlog-log-slower-than are unknown/,
+    )
+    expect(byId['redis.latency'].evidence[1].observed).toMatch(/^no spike recorded, but latency-monitor-threshold is unknown \(CONFIG GET refused: NOPERM.*\): if it is 0 the monitor is off/)
+    expect(byId['redis.slowlog'].evidence.map((e) => e.observed).join('\n')).toMatch(/slowlog-log-slower-than unknown \(CONFIG GET refused: NOPERM/)
+    // Redis 7 reports maxclients in INFO, so the clients check needs no CONFIG.
+    expect(byId['redis.clients'].observations['redis.maxclients']).toBe(10000)
   })
 
   test('refused port: one finding (redis.unreachable), the other checks skipped pointing at redis.connect', async () => {

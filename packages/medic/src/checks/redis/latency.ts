@@ -71,7 +71,11 @@ export default defineCheck({
         const events = latest.map(([event, at, last, worst]) => `${event} ${last} ms (worst ${worst} ms, at ${new Date(Number(at) * 1000).toISOString()})`)
         evidence.push({
           label: 'latency monitor',
-          observed: events.length ? events.join('; ') : `on (threshold ${threshold.value ?? '?'} ms), no spike recorded`,
+          observed: events.length
+            ? events.join('; ')
+            : threshold.value !== undefined
+              ? `on (threshold ${threshold.value} ms), no spike recorded`
+              : `no spike recorded, but latency-monitor-threshold is unknown (CONFIG GET refused: ${threshold.refused}): if it is 0 the monitor is off (CONFIG SET latency-monitor-threshold 100 turns it on)`,
         })
       } catch (err) {
         evidence.push({ label: 'latency monitor', observed: `unknown (LATENCY LATEST refused: ${(err as Error).message.split('\n')[0]})${threshold.refused ? '; latency-monitor-threshold unknown (CONFIG GET refused)' : ''}` })

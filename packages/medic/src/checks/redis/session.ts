@@ -423,6 +423,7 @@ export function pct(part: number, whole: number): number {
 }
 
 export function fmtPct(p: number): string {
+  if (p > 0 && p < 0.1) return '< 0.1 %'
   return p >= 10 || Number.isInteger(p) ? `${Math.round(p)} %` : `${p.toFixed(1)} %`
 }
 

@@ -43,7 +43,7 @@ describe('redis.slowlog', () => {
     expect(f?.severity).toBe('warning')
     expect(f?.title).toBe('2 Redis commands slower than 10 ms in the last 15 min (DEBUG, EVAL)')
     expect(evidenceText(f)).toContain('slow commands: DEBUG ×1, EVAL ×1')
-    expect(evidenceText(f)).toMatch(/slowest: DEBUG \(2 args, redacted\) 5\d\.\d ms at \S+ from 127\.0\.0\.1:\d+; EVAL \(4 args, redacted\) 2\d\.\d ms/)
+    expect(evidenceText(f)).toMatch(/slowest: DEBUG \(2 args, redacted\) \d+\.\d ms at \S+ from 127\.0\.0\.1:\d+; EVAL \(4 args, redacted\) \d+\.\d ms/)
     expect(JSON.stringify(r)).not.toContain('SLEEP')
     expect(r.observations['redis.slowlogEntries']).toBe(2)
   })

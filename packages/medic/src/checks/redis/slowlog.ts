@@ -5,7 +5,7 @@
  */
 import { defineCheck } from '../../engine/check.js'
 import type { Evidence } from '../../engine/types.js'
-import { commandsOf, getConfig, requireSession, withSignal } from './session.js'
+import { commandsOf, getConfig, getInfo, requireSession, withSignal } from './session.js'
 
 const meta = {
   id: 'redis.slowlog',
@@ -44,7 +44,9 @@ export default defineCheck({
       if (/^NOPERM|unknown command/i.test(msg)) ctx.skip(`SLOWLOG GET refused for Redis user "${s.user}" (${msg}): slow commands unknown`)
       throw err
     }
-    const since = ctx.now() / 1000 - sinceMinutes * 60
+    // Slowlog times are the server's clock: use it when INFO tells it (Redis 6.2+), else ours.
+    const serverUsec = await getInfo(ctx, s).then((i) => Number(i.info.server_time_usec) || undefined, () => undefined)
+    const since = (serverUsec ? serverUsec / 1e6 : ctx.now() / 1000) - sinceMinutes * 60
     const slow = raw
       .filter(([, at, micros, , , name]) => micros > thresholdMs * 1000 && at >= since && name !== 'medic')
       .map(([, at, micros, args, addr]) => ({ at, micros, name: String(args[0] ?? '?').toUpperCase(), argc: argCount(args), addr }))
