@@ -50,7 +50,7 @@ export function collectionBody(c: CollectionFixture = {}): unknown {
 const missing = (name: string): FakeAnswer => ({ status: 404, body: { status: { error: `Not found: Collection \`${name}\` doesn't exist!` }, time: 0.000012 } })
 
 /** A fake Qdrant holding these collections; with `apiKey`, requests without it get Qdrant's 401/403. */
-export async function fakeQdrant(collections: Record<string, CollectionFixture>, opts: { apiKey?: string } = {}): Promise<FakeServer> {
+export async function fakeQdrant(collections: Record<string, CollectionFixture>, opts: { apiKey?: string; aliases?: Record<string, string> } = {}): Promise<FakeServer> {
   const guard = (answer: (path: string) => FakeAnswer) => (req: { path: string; headers: Record<string, unknown> }) => {
     if (opts.apiKey) {
       const sent = req.headers['api-key']
@@ -61,6 +61,9 @@ export async function fakeQdrant(collections: Record<string, CollectionFixture>,
   }
   const routes: FakeRoutes = {
     'GET /collections': guard(() => ({ body: { result: { collections: Object.keys(collections).map((name) => ({ name })) }, status: 'ok', time: 0.000008 } })),
+    'GET /aliases': guard(() => ({
+      body: { result: { aliases: Object.entries(opts.aliases ?? {}).map(([alias_name, collection_name]) => ({ alias_name, collection_name })) }, status: 'ok', time: 0.000005 },
+    })),
   }
   // Any collection name: served when it exists, Qdrant's 404 otherwise.
   const server = await fakeHttp(routes)

@@ -4,6 +4,7 @@
  * probe path that must exist (a wrong base URL) counts as the API being out of use too.
  */
 import { defineCheck } from '../../engine/check.js'
+import { maskUrl } from '../../engine/redact.js'
 import { describeFailure } from './http-probe.js'
 import { curlCommand, errorText, getProbe } from './probe.js'
 
@@ -69,6 +70,7 @@ export default defineCheck({
       })
     }
     ctx.observe('external.reachable', true)
-    ctx.ok({ label: `GET ${s.displayUrl}`, observed: `HTTP ${r.status} in ${r.ms} ms`, expected: 'an HTTP answer' })
+    const moved = r.status >= 300 && r.status < 400 && r.headers.location ? `, redirected to ${maskUrl(r.headers.location)} (the app's API calls are not redirected: use that URL)` : ''
+    ctx.ok({ label: `GET ${s.displayUrl}`, observed: `HTTP ${r.status} in ${r.ms} ms${moved}`, expected: 'an HTTP answer' })
   },
 })

@@ -70,6 +70,16 @@ export function listAnswer(ctx: CheckContext): Promise<Answer> {
   return ctx.shared.get(`qdrant:list:${ctx.target.id}`, () => get(ctx, '/collections'))
 }
 
+/** `alias → collection` pairs from GET /aliases (only asked when a collection is missing); empty when unavailable. */
+export function aliasesAnswer(ctx: CheckContext): Promise<string[]> {
+  return ctx.shared.get(`qdrant:aliases:${ctx.target.id}`, async () => {
+    const a = await get(ctx, '/aliases')
+    if ('failure' in a || a.result.status !== 200) return []
+    const list = (a.json as { result?: { aliases?: { alias_name?: string; collection_name?: string }[] } } | undefined)?.result?.aliases
+    return Array.isArray(list) ? list.map((x) => `${x.alias_name} → ${x.collection_name}`).sort() : []
+  })
+}
+
 /** Names from a GET /collections body, or undefined when the body is not Qdrant's. */
 export function namesOf(json: unknown): string[] | undefined {
   const list = (json as { result?: { collections?: unknown } } | undefined)?.result?.collections

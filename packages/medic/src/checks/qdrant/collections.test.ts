@@ -16,7 +16,7 @@ describe('qdrant.collections', () => {
       medical_docs_v2: { points: 800 },
       chat_memory: { points: 0 },
       legacy_docs: { points: 0, legacyCounts: true },
-    })
+    }, { aliases: { docs_current: 'medical_docs_v2' } })
   })
   afterAll(async () => {
     await q.close()
@@ -30,6 +30,7 @@ describe('qdrant.collections', () => {
     const ev = evidenceText(f)
     expect(ev).toContain("GET /collections/medical_docs: HTTP 404: Not found: Collection `medical_docs` doesn't exist!")
     expect(ev).toContain('existing collections: chat_memory, legacy_docs, medical_docs_v2 (3) (expected includes "medical_docs")')
+    expect(ev).toContain('aliases: docs_current → medical_docs_v2')
     expect(f?.commands).toContain(`curl -s ${q.url}/collections/medical_docs`)
     expect(r.observations['qdrant.collection.medical_docs.exists']).toBe(false)
   })

@@ -5,7 +5,7 @@
  * configured, every existing collection is checked for emptiness.
  */
 import { defineCheck } from '../../engine/check.js'
-import { collectionAnswer, collectionsToInspect, curl, listText, setupOf } from './client.js'
+import { aliasesAnswer, collectionAnswer, collectionsToInspect, curl, listText, setupOf } from './client.js'
 
 export default defineCheck({
   meta: {
@@ -41,12 +41,14 @@ export default defineCheck({
       const key = `qdrant.collection.${a.name}`
       ctx.observe(`${key}.exists`, a.kind === 'ok' ? true : a.kind === 'missing' ? false : null)
       if (a.kind === 'missing') {
+        const aliases = await aliasesAnswer(ctx)
         ctx.finding('qdrant.collection-missing', {
           severity: 'critical',
           title: `Qdrant collection "${a.name}" does not exist`,
           evidence: [
             { label: `GET /collections/${a.name}`, observed: `HTTP 404: ${a.message}`, expected: 'HTTP 200' },
             { label: 'existing collections', observed: listText(existing), expected: `includes "${a.name}"` },
+            ...(aliases.length ? [{ label: 'aliases', observed: aliases.join(', ') }] : []),
           ],
           commands: [curl(s, '/collections'), curl(s, `/collections/${a.name}`)],
         })

@@ -5,7 +5,7 @@
  */
 import { defineCheck } from '../../engine/check.js'
 import { describeFailure } from '../external/http-probe.js'
-import { describeKey, keyProblems } from '../external/key.js'
+import { describeKey, keyProblems, scrubKeyText } from '../external/key.js'
 import { curl, listAnswer, listText, namesOf, setupOf } from './client.js'
 
 export default defineCheck({
@@ -50,7 +50,7 @@ export default defineCheck({
         severity: 'critical',
         title: s.apiKey ? `Qdrant rejects the configured API key (HTTP ${r.status})` : `Qdrant requires an API key and none is configured (HTTP ${r.status})`,
         evidence: [
-          { label: `GET ${s.display}/collections`, observed: `HTTP ${r.status}: ${r.body.trim().slice(0, 200) || '(empty body)'}`, expected: 'HTTP 200' },
+          { label: `GET ${s.display}/collections`, observed: `HTTP ${r.status}: ${scrubKeyText(r.body.trim().slice(0, 200), s.apiKey) || '(empty body)'}`, expected: 'HTTP 200' },
           { label: 'api key', observed: s.apiKey ? `${describeKey(s.apiKey)}, sent as the api-key header` : 'not configured' },
           ...(s.apiKey && keyProblems(s.apiKey).length
             ? [{ label: 'api key shape', observed: keyProblems(s.apiKey).join('; '), expected: 'the bare key (Qdrant takes no "Bearer " in api-key)' }]
@@ -69,7 +69,7 @@ export default defineCheck({
       return ctx.finding('qdrant.unreachable', {
         severity: 'critical',
         title: `${s.display} does not answer like Qdrant (HTTP ${r.status})`,
-        evidence: [{ label: `GET ${s.display}/collections`, observed: `HTTP ${r.status}: ${r.body.trim().slice(0, 160) || '(empty body)'}`, expected: 'HTTP 200 with {"result":{"collections":[...]}}' }],
+        evidence: [{ label: `GET ${s.display}/collections`, observed: `HTTP ${r.status}: ${scrubKeyText(r.body.trim().slice(0, 160), s.apiKey) || '(empty body)'}`, expected: 'HTTP 200 with {"result":{"collections":[...]}}' }],
         fix: 'The URL points at something else (another service, a proxy path, the gRPC port 6334): use Qdrant\'s REST URL, e.g. http://qdrant:6333.',
         commands,
       })
