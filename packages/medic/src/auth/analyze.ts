@@ -96,6 +96,15 @@ const PRIORITY: JwtFindingId[] = [
   'jwt.no-expiry',
 ]
 
+/** Evidence labels; never "token:" (output redaction masks whatever follows "token:"). */
+const PART_LABEL: Record<string, string> = {
+  'authorization header': 'authorization header',
+  token: 'token format',
+  header: 'header part',
+  claims: 'claims part',
+  signature: 'signature part',
+}
+
 const EXPECTED_SHAPE: Record<string, string> = {
   'authorization header': 'Authorization: Bearer <token>',
   token: 'three base64url parts: header.claims.signature',
@@ -146,12 +155,34 @@ export class JwtAnalyzer {
         if (decoded.length >= 12) this.variants.push(secretCandidate(new Uint8Array(decoded), 'the configured secret base64-decoded: the issuer treats the secret as base64, the verifier as text (or the other way round)'))
       }
     }
-    if (publicKey !== undefined) this.primary.push(publicKeyCandidate(publicKey))
+    if (publicKey !== undefined) this.addPublicKey(publicKey)
     ;(settings.otherSecrets ?? []).forEach((s, i) => {
       const label = `otherSecrets[${i}]`
       const t = s.trim()
       this.others.push(t.startsWith('-----BEGIN') || t.startsWith('{') ? publicKeyCandidate(t, label) : secretCandidate(s, label))
     })
+  }
+
+  /** PEM or certificate; or JSON: a JWK (an `oct` JWK is a shared secret) or a whole JWKS. */
+  private addPublicKey(text: string): void {
+    const t = text.trim()
+    if (t.startsWith('{')) {
+      let doc: { keys?: unknown; kty?: unknown; k?: unknown }
+      try {
+        doc = JSON.parse(t)
+      } catch {
+        throw new Error('the public key looks like JSON but does not parse (expected a JWK or a JWKS)')
+      }
+      if (Array.isArray(doc.keys)) {
+        this.jwks = Promise.resolve(jwksFromDocument(doc, 'the JWKS file'))
+        return
+      }
+      if (doc.kty === 'oct' && typeof doc.k === 'string') {
+        this.primary.push(secretCandidate(new Uint8Array(Buffer.from(doc.k, 'base64url')), 'the JWK shared key (kty oct)'))
+        return
+      }
+    }
+    this.primary.push(publicKeyCandidate(t))
   }
 
   /** Fetch the JWKS (once). Rejects with a plain message when it cannot be fetched or is not a JWKS. */
@@ -168,7 +199,7 @@ export class JwtAnalyzer {
   }
 
   get hasKeys(): boolean {
-    return this.primary.length > 0 || Boolean(this.settings.jwks)
+    return this.primary.length > 0 || Boolean(this.settings.jwks) || Boolean(this.jwks)
   }
 
   async analyze(input: string): Promise<JwtAnalysis> {
@@ -182,7 +213,7 @@ export class JwtAnalyzer {
           'jwt.malformed',
           'critical',
           `${first.reason}`,
-          parsed.problems.map((p) => ({ label: p.part, observed: p.reason, expected: EXPECTED_SHAPE[p.part] })),
+          parsed.problems.map((p) => ({ label: PART_LABEL[p.part], observed: p.reason, expected: EXPECTED_SHAPE[p.part] })),
         ),
       )
     }
@@ -248,7 +279,7 @@ export class JwtAnalyzer {
       return
     }
     let jwks: Jwks | undefined
-    if (this.settings.jwks) jwks = await this.jwks
+    if (this.jwks) jwks = await this.jwks
     if (this.primary.length === 0 && !jwks) {
       out.signature = { state: 'not-checked', detail: 'not verified: no secret, public key or JWKS given' }
       return
@@ -282,7 +313,7 @@ export class JwtAnalyzer {
         if (info.family !== 'hmac' && misfits.every((c) => c.family === 'hmac')) because += `: the issuer signs with a private key, the API expects a shared secret`
         const evidence: Evidence[] = [{ label: 'alg', observed: alg, expected: `an algorithm for ${misfits[0].label}` }, ...reasons.map((r) => ({ label: 'key', observed: r }))]
         if (info.family === 'hmac' && this.settings.publicKey && (await verifies(secretCandidate(this.settings.publicKey, 'the public key text'), d.compact, alg)) === true) {
-          evidence.push({ label: 'forgery', observed: 'the token was signed with the public key text used as an HMAC secret: an algorithm-confusion forgery attempt', expected: 'rejected' })
+          evidence.push({ label: 'forgery', observed: 'the token was signed with the public key text used as an HMAC secret (an algorithm-confusion forgery attempt)', expected: 'rejected' })
         }
         if (!out.findings.some((f) => f.id === 'jwt.algorithm-mismatch')) push(draft('jwt.algorithm-mismatch', 'critical', because, evidence))
       }
@@ -295,7 +326,7 @@ export class JwtAnalyzer {
         out.signature = { state: 'verified', detail: `verified (${alg}, ${c.label})` }
         return
       }
-      if (r instanceof Error) notes.push(`${c.label}: ${r.message}`)
+      if (r instanceof Error) notes.push(`${c.label} could not be used (${r.message})`)
     }
     // It does not verify: find out, where we can, which key did sign it.
     let signedWith: Candidate | undefined

@@ -47,7 +47,7 @@ export const JWT_MESSAGES = {
   },
   'jwt.permission-missing': {
     title: 'token lacks a required permission',
-    fix: 'Grant the role, scope or permission to the user or client (or request the scope when getting the token), then get a new token: claims are fixed when the token is issued.',
+    fix: 'Grant the role, scope or permission to the user or client (or request the scope when getting the token), then get a new token (claims are fixed when the token is issued).',
     commands: ['printf %s "$TOKEN" | medic jwt --need <permission>'],
   },
   'jwt.subject-inactive': {

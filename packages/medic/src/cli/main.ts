@@ -9,6 +9,7 @@ import { register as registerDiagnose } from './commands/diagnose.js'
 import { register as registerCheck } from './commands/check.js'
 import { register as registerList } from './commands/list.js'
 import { register as registerInit } from './commands/init.js'
+import { register as registerJwt } from './commands/jwt.js'
 
 export const VERSION = '0.1.0'
 
@@ -34,6 +35,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   registerCheck(program, io, setExit)
   registerList(program, io, setExit)
   registerInit(program, io, setExit)
+  registerJwt(program, io, setExit)
   // end commands
 
   try {

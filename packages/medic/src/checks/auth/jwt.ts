@@ -6,21 +6,44 @@
 import { JwtAnalyzer, type JwtDeps } from '../../auth/analyze.js'
 import { fetchJwksDocument } from '../../auth/keys.js'
 import { JWT_MESSAGES } from '../../auth/messages.js'
-import { pgSubjectLookup, type SubjectLookup } from '../../auth/subject.js'
+import { subjectStateOf } from '../../auth/subject.js'
+import { targetFromConfig } from '../../config/resolve.js'
+import { endpointOf, pgConnection, readOnly } from '../postgres/connection.js'
 import { defineCheck, type CheckContext } from '../../engine/check.js'
 import { maskUrl } from '../../engine/redact.js'
 import { jwtSettingsFrom, type AuthConfig } from './settings.js'
 
-function subjectDeps(ctx: CheckContext, auth: AuthConfig): Promise<Pick<JwtDeps, 'subject' | 'subjectSource'>> | undefined {
+/**
+ * The subject query runs on the postgres target's shared connection (the one the postgres checks
+ * use), in a READ ONLY transaction with statement_timeout and lock_timeout.
+ */
+function subjectDeps(ctx: CheckContext, auth: AuthConfig): Pick<JwtDeps, 'subject' | 'subjectSource'> | undefined {
   const q = auth.jwt?.subjectQuery
   if (!q) return undefined
-  const target = ctx.config.targets[q.target]
-  if (!target) ctx.skip(`auth.jwt.subjectQuery names target "${q.target}", which is not in targets:`)
-  if (target.kind !== 'postgres') ctx.skip(`auth.jwt.subjectQuery needs a postgres target, "${q.target}" is ${target.kind}`)
-  const url = target.url
-  return ctx.shared
-    .get<SubjectLookup>(`auth-subject:${q.target}`, async () => pgSubjectLookup(url, q.sql, { timeoutMs: Math.min(3000, ctx.remainingMs()) }), (l) => l.close())
-    .then((l) => ({ subject: (sub: string) => l.lookup(sub), subjectSource: `subjectQuery on ${q.target} ${maskUrl(url)}` }))
+  const t = ctx.config.targets[q.target]
+  if (!t) ctx.skip(`auth.jwt.subjectQuery names target "${q.target}", which is not in targets:`)
+  if (t.kind !== 'postgres') ctx.skip(`auth.jwt.subjectQuery needs a postgres target, "${q.target}" is ${t.kind}`)
+  const pgCtx: CheckContext = { ...ctx, target: targetFromConfig(q.target, t, 'config') }
+  return {
+    subjectSource: `subjectQuery on ${q.target} ${maskUrl(t.url)}`,
+    async subject(sub) {
+      const session = await requireSessionOrThrow(pgCtx)
+      return readOnly(pgCtx, session, async (query) => {
+        const rows = await query(q.sql, [sub])
+        return subjectStateOf(rows, rows.length ? Object.keys(rows[0]) : [])
+      })
+    },
+  }
+}
+
+/** Like requireSession, but a failed connect becomes a note on the token, not a skipped check. */
+async function requireSessionOrThrow(ctx: CheckContext) {
+  const c = await pgConnection(ctx)
+  if (!c.ok) {
+    const e = endpointOf(String(ctx.target.options.url))
+    throw new Error(`no connection to PostgreSQL at ${e.host}:${e.port} (${c.failure.kind}; see postgres.connect)`)
+  }
+  return c.session
 }
 
 export default defineCheck({
@@ -40,7 +63,7 @@ export default defineCheck({
     if (!jwt) return ctx.skip('no auth.jwt section in the config')
     if (!jwt.token) return ctx.skip('no token to check: set auth.jwt.token (for example "${FAILING_TOKEN}") or run `medic jwt <token>`')
     const settings = jwtSettingsFrom(jwt, auth.routes ?? {}, process.cwd())
-    const subject = await subjectDeps(ctx, auth)
+    const subject = subjectDeps(ctx, auth)
     const analyzer = new JwtAnalyzer(settings, {
       now: ctx.now,
       fetchJwks: (url) => fetchJwksDocument(url, { timeoutMs: Math.max(100, ctx.remainingMs() - 200), signal: ctx.signal }),
@@ -57,6 +80,6 @@ export default defineCheck({
     for (const f of a.findings) {
       ctx.finding(f.id, { severity: f.severity, title: f.title, evidence: f.evidence, fix: f.fix, commands: f.commands })
     }
-    if (a.findings.length === 0) ctx.ok({ label: 'token', observed: a.verdict })
+    if (a.findings.length === 0) ctx.ok({ label: 'verdict', observed: a.verdict })
   },
 })

@@ -1,0 +1,248 @@
+/**
+ * `medic jwt [token]`: why does the API answer 401/403 to this token? Decodes without trusting,
+ * then verifies against `auth.jwt` (config) or flags. Tokens come from the argument or stdin (one
+ * per line, bare, `Bearer x` or `Authorization: Bearer x`); `--api-key` checks API keys instead.
+ * Never prints a token, a signature, a secret or a key.
+ */
+import { existsSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import type { Command } from 'commander'
+import pc from 'picocolors'
+import { JwtAnalyzer, type JwtDeps, type JwtSettings } from '../../auth/analyze.js'
+import { analyzeApiKey, keyFromHeaderLine } from '../../auth/apikey.js'
+import { fetchJwksDocument } from '../../auth/keys.js'
+import { plain, renderText, resultJson, type Paint, type TokenResult } from '../../auth/render.js'
+import { pgSubjectLookup, type SubjectLookup } from '../../auth/subject.js'
+import { apiKeyFrom, jwtSettingsFrom, readPublicKey } from '../../checks/auth/settings.js'
+import { readDotEnv } from '../../config/dotenv.js'
+import { loadConfigFile } from '../../config/load.js'
+import { buildRedactor } from '../../config/resolve.js'
+import type { MedicConfig } from '../../config/schema.js'
+import { UserError } from '../../engine/errors.js'
+import { maskUrl, Redactor } from '../../engine/redact.js'
+import { parseDuration } from '../../util/duration.js'
+import { EXIT, type CliIO } from '../io.js'
+
+interface JwtOptions {
+  config?: string
+  secret?: string
+  publicKey?: string
+  jwks?: string
+  alg: string[]
+  iss?: string
+  aud: string[]
+  clockTolerance?: string
+  need: string[]
+  route: string[]
+  apiKey?: boolean
+  pattern?: string
+  json?: boolean
+  timeout?: string
+  color?: boolean
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v]
+
+/** Lines worth analysing, with where they came from. Blank lines are skipped. */
+interface Input {
+  text: string
+  source: string
+}
+
+async function readStdin(io: CliIO): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer))
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+function stdinIsTTY(io: CliIO): boolean {
+  return Boolean((io.stdin as { isTTY?: boolean }).isTTY)
+}
+
+async function gatherInputs(arg: string | undefined, io: CliIO): Promise<Input[]> {
+  if (arg !== undefined && arg !== '-') return [{ text: arg, source: 'argument' }]
+  if (arg === undefined && stdinIsTTY(io)) return []
+  const text = await readStdin(io)
+  const out: Input[] = []
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].replace(/\r$/, '')
+    if (line.trim() === '') continue
+    out.push({ text: line, source: `stdin line ${i + 1}` })
+  }
+  return out
+}
+
+/** A line that carries an API key rather than a JWT: an API-key header, or a bare known-prefix key. */
+function looksLikeApiKey(line: string): boolean {
+  const h = keyFromHeaderLine(line)
+  if (h.header && !/^authorization$/i.test(h.header)) return true
+  const v = h.value.trim().replace(/^bearer\s+/i, '')
+  return !v.includes('.') && /^(sk|pk|rk)[-_]/.test(v)
+}
+
+interface LoadedAuth {
+  config?: MedicConfig
+  vars: Record<string, string | undefined>
+  baseDir: string
+  notes: string[]
+}
+
+function loadAuthConfig(opts: JwtOptions, io: CliIO): LoadedAuth {
+  const explicit = opts.config ?? (existsSync(resolve(io.cwd, 'medic.yaml')) ? 'medic.yaml' : undefined)
+  if (explicit) {
+    const loaded = loadConfigFile(resolve(io.cwd, explicit), io.env)
+    return { config: loaded.config, vars: loaded.vars, baseDir: dirname(loaded.file), notes: [] }
+  }
+  // No config: the app's own JWT secret from its environment or .env, as discovery would find it.
+  const vars = { ...readDotEnv(resolve(io.cwd, '.env')).values, ...io.env }
+  return { vars, baseDir: io.cwd, notes: [] }
+}
+
+function buildSettings(opts: JwtOptions, loaded: LoadedAuth, io: CliIO): { settings: JwtSettings; notes: string[] } {
+  const notes: string[] = []
+  const auth = loaded.config?.auth
+  const allRoutes = auth?.routes ?? {}
+  const routes: Record<string, string[]> = {}
+  for (const r of opts.route) {
+    const found = Object.keys(allRoutes).find((k) => k === r || k.toLowerCase() === r.toLowerCase())
+    if (!found) throw new UserError(`--route "${r}" is not in auth.routes`, Object.keys(allRoutes).length ? `Configured routes: ${Object.keys(allRoutes).join(', ')}.` : 'Add it under auth.routes in medic.yaml, or use --need <permission>.')
+    routes[found] = allRoutes[found]
+  }
+  const s = jwtSettingsFrom(auth?.jwt, routes, loaded.baseDir)
+  if (!loaded.config && opts.secret === undefined && opts.publicKey === undefined && opts.jwks === undefined) {
+    const name = ['JWT_SECRET_KEY', 'JWT_SECRET'].find((n) => loaded.vars[n])
+    if (name) {
+      s.secret = loaded.vars[name]
+      notes.push(`verifying with ${name} from the environment`)
+    }
+  }
+  if (opts.secret !== undefined) s.secret = opts.secret
+  if (opts.publicKey !== undefined) s.publicKey = readPublicKey(resolve(io.cwd, opts.publicKey), io.cwd)
+  if (opts.jwks !== undefined) s.jwks = opts.jwks
+  const algs = opts.alg.flatMap((a) => a.split(',')).map((a) => a.trim()).filter(Boolean)
+  if (algs.length) s.algorithms = algs
+  if (opts.iss !== undefined) s.issuer = opts.iss
+  if (opts.aud.length) s.audience = opts.aud
+  if (opts.clockTolerance !== undefined) {
+    const n = Number(opts.clockTolerance.replace(/s$/, ''))
+    if (!Number.isFinite(n) || n < 0) throw new UserError(`--clock-tolerance "${opts.clockTolerance}" is not a number of seconds`)
+    s.clockToleranceSeconds = n
+  }
+  s.need = opts.need
+  return { settings: s, notes }
+}
+
+/** A redactor that knows every secret this run could touch: the output is passed through it. */
+function redactorFor(loaded: LoadedAuth, settings: JwtSettings, extra: (string | undefined)[]): Redactor {
+  const r = loaded.config ? buildRedactor(loaded.config, loaded.vars) : new Redactor()
+  r.add(settings.secret)
+  for (const s of settings.otherSecrets ?? []) r.add(s)
+  for (const s of extra) r.add(s)
+  return r
+}
+
+export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  program
+    .command('jwt')
+    .description('decode a JWT (or check an API key) and say exactly why the API answers 401/403; tokens from the argument or stdin, one per line')
+    .argument('[token]', 'the token, "Bearer <token>" or "Authorization: Bearer <token>"; "-" or none with piped stdin reads one per line')
+    .option('-c, --config <file>', 'medic.yaml whose auth.jwt / auth.apiKey / auth.routes to use (default: ./medic.yaml)')
+    .option('--secret <secret>', 'HMAC secret to verify HS256/384/512 tokens')
+    .option('--public-key <file>', 'PEM public key, certificate or JWK file to verify RS/PS/ES/EdDSA tokens')
+    .option('--jwks <url>', 'JWKS URL to verify against (the kid picks the key)')
+    .option('--alg <alg>', 'algorithm(s) the API accepts (repeatable or comma-separated)', collect, [])
+    .option('--iss <issuer>', 'expected issuer')
+    .option('--aud <audience>', 'expected audience (repeatable: any of them)', collect, [])
+    .option('--clock-tolerance <seconds>', 'clock skew allowed for exp/nbf/iat, in seconds')
+    .option('--need <permission>', 'a role, scope or permission the request needs (repeatable; wildcards such as admin:* in grants)', collect, [])
+    .option('--route <route>', 'check the permissions auth.routes requires for this route ("DELETE /admin/users"; repeatable)', collect, [])
+    .option('--api-key', 'check API keys instead of JWTs (argument, stdin lines or header lines; default: auth.apiKey)')
+    .option('--pattern <regex>', 'with --api-key: regular expression the key must match (e.g. "^sk_(live|test)_[A-Za-z0-9]{24,}$")')
+    .option('--json', 'one JSON document (schemaVersion 1) with one entry per token')
+    .option('-t, --timeout <duration>', 'deadline for the JWKS fetch and the subject query (default 5s)')
+    .option('--no-color', 'no colour even on a terminal (NO_COLOR is honoured too)')
+    .action(async (token: string | undefined, opts: JwtOptions) => {
+      const started = performance.now()
+      const timeoutMs = opts.timeout ? parseDuration(opts.timeout, '--timeout') : 5000
+      const loaded = loadAuthConfig(opts, io)
+      const { settings, notes } = buildSettings(opts, loaded, io)
+      const inputs = await gatherInputs(token, io)
+      const apiConf = loaded.config?.auth?.apiKey
+      if (inputs.length === 0 && opts.apiKey && apiConf) {
+        const { value, source } = apiKeyFrom(apiConf, loaded.vars)
+        inputs.push({ text: value ?? '', source })
+      }
+      if (inputs.length === 0 && !(opts.apiKey && apiConf)) {
+        const jwtToken = opts.apiKey ? undefined : loaded.config?.auth?.jwt?.token
+        if (jwtToken) inputs.push({ text: jwtToken, source: 'auth.jwt.token' })
+        else
+          throw new UserError(
+            stdinIsTTY(io) || token === undefined ? 'no token given' : 'no token on stdin (only blank lines)',
+            'Pass the token as an argument (`medic jwt "$TOKEN"`), pipe tokens one per line (`medic jwt < tokens.txt`), or add --api-key to check an API key.',
+          )
+      }
+
+      let subject: SubjectLookup | undefined
+      const deps: JwtDeps = { fetchJwks: (url) => fetchJwksDocument(url, { timeoutMs }) }
+      const sq = loaded.config?.auth?.jwt?.subjectQuery
+      if (sq && !opts.apiKey) {
+        const t = loaded.config?.targets[sq.target]
+        if (!t) throw new UserError(`auth.jwt.subjectQuery names target "${sq.target}", which is not in targets:`)
+        if (t.kind !== 'postgres') throw new UserError(`auth.jwt.subjectQuery needs a postgres target, "${sq.target}" is ${t.kind}`)
+        subject = pgSubjectLookup(t.url, sq.sql, { timeoutMs })
+        deps.subject = (sub) => subject!.lookup(sub)
+        deps.subjectSource = `subjectQuery on ${sq.target} ${maskUrl(t.url)}`
+      }
+      let analyzer: JwtAnalyzer
+      try {
+        analyzer = new JwtAnalyzer(settings, deps)
+        if (!opts.apiKey && inputs.some((i) => !looksLikeApiKey(i.text))) await analyzer.prepare()
+      } catch (err) {
+        await subject?.close()
+        throw new UserError(err instanceof Error ? err.message : String(err), 'Check the --public-key file, the --jwks URL or auth.jwt in the config.')
+      }
+      const pattern = opts.pattern ?? apiConf?.pattern
+      const analyzeOne = async (input: Input, index: number): Promise<TokenResult> => {
+        if (opts.apiKey || looksLikeApiKey(input.text)) {
+          const h = keyFromHeaderLine(input.text)
+          const where = h.header ? `${input.source}, header ${h.header}` : input.source
+          // "Authorization: Bearer Bearer x" arrives as value "Bearer x": analyzeApiKey reports the doubled prefix.
+          return { kind: 'apikey', index, source: input.source, analysis: analyzeApiKey(h.value, { pattern, source: where, variable: apiConf?.variable }) }
+        }
+        return { kind: 'jwt', index, source: input.source, analysis: await analyzer.analyze(input.text) }
+      }
+      const results: TokenResult[] = []
+      try {
+        // Batches keep WebCrypto busy without holding thousands of promises at once.
+        const BATCH = 256
+        for (let i = 0; i < inputs.length; i += BATCH) {
+          const batch = inputs.slice(i, i + BATCH)
+          results.push(...(await Promise.all(batch.map((input, j) => analyzeOne(input, i + j + 1)))))
+        }
+      } finally {
+        await subject?.close()
+      }
+
+      const redactor = redactorFor(loaded, settings, opts.apiKey || inputs.some((i) => looksLikeApiKey(i.text)) ? inputs.map((i) => i.text.trim()) : [])
+      const counts = { ok: 0, warning: 0, critical: 0 }
+      for (const r of results) counts[r.analysis.status]++
+      const status = counts.critical ? 'critical' : counts.warning ? 'warning' : 'ok'
+      const allNotes = [...loaded.notes, ...notes]
+      let out: string
+      if (opts.json) {
+        const parts = results.map((r) => JSON.stringify(resultJson(r)))
+        out = `{"schemaVersion":1,"command":"jwt","status":${JSON.stringify(status)},"durationMs":${Math.round(performance.now() - started)},"summary":${JSON.stringify({ tokens: results.length, ...counts })},"notes":${JSON.stringify(allNotes)},"tokens":[${parts.join(',')}]}\n`
+      } else {
+        const color = opts.color !== false && io.stdoutIsTTY && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '') && io.env.TERM !== 'dumb'
+        const paint: Paint = color ? { red: pc.red, yellow: pc.yellow, green: pc.green, bold: pc.bold, dim: pc.dim } : plain
+        const many = results.length > 1
+        const blocks = results.map((r) => renderText(r, paint, many ? `token ${r.index} (${r.source})` : undefined))
+        out = blocks.join('\n')
+        if (allNotes.length) out += allNotes.map((n) => paint.dim(`note: ${n}`)).join('\n') + '\n'
+        if (many) out += `\n${results.length} tokens: ${counts.ok} ok, ${counts.warning} warning, ${counts.critical} critical\n`
+      }
+      io.stdout(redactor.redact(out))
+      setExit(counts.critical ? EXIT.CRITICAL : counts.warning ? EXIT.WARNING : EXIT.OK)
+    })
+}
