@@ -88,6 +88,12 @@ export function endpointOf(target: Target): Endpoint | undefined {
   return undefined
 }
 
+/** OpenSSL's error lines (`...:SSL routines:ssl3_read_bytes:tlsv1 alert protocol version:../deps/...`) down to the reason. */
+export function sslReason(message: string): string {
+  const m = /SSL routines:[^:]*:([^:]+):/.exec(message)
+  return m ? m[1] : message.trim()
+}
+
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL'])
 
 function classify(err: NodeJS.ErrnoException, connected: boolean): HandshakeErrorKind {
@@ -113,7 +119,8 @@ function certInfo(raw: Buffer): CertInfo {
     subjectAltName: x.subjectAltName ?? '',
     validFrom: new Date(x.validFrom),
     validTo: new Date(x.validTo),
-    selfSigned: x.subject === x.issuer && x.checkIssued(x),
+    // Not checkIssued: it also wants keyCertSign, which a self-signed server certificate lacks.
+    selfSigned: x.subject === x.issuer && x.verify(x.publicKey),
     isCa: x.ca,
     fingerprint256: x.fingerprint256,
   }
@@ -128,6 +135,26 @@ function chainOf(peer: DetailedPeerCertificate): CertInfo[] {
     out.push(certInfo(c.raw))
   }
   return out
+}
+
+const contexts = new Map<string, tls.SecureContext>()
+
+/**
+ * A secure context per (CA, legacy) pair, made once: building one with ~140 system roots plus a CA
+ * costs about 100 ms, too much to pay per handshake.
+ */
+function secureContext(caPem: string | undefined, legacy: boolean): tls.SecureContext {
+  const key = `${legacy}\n${caPem ?? ''}`
+  let ctx = contexts.get(key)
+  if (!ctx) {
+    ctx = tls.createSecureContext({
+      ...(caPem ? { ca: [...tls.rootCertificates, caPem] } : {}),
+      // Offer only TLS 1.0/1.1, and let this OpenSSL use them (it refuses them at its default security level).
+      ...(legacy ? { minVersion: 'TLSv1' as const, maxVersion: 'TLSv1.1' as const, ciphers: 'DEFAULT@SECLEVEL=0' } : {}),
+    })
+    contexts.set(key, ctx)
+  }
+  return ctx
 }
 
 export interface HandshakeOptions {
@@ -155,9 +182,7 @@ export function handshake(ep: Endpoint, opts: HandshakeOptions): Promise<Handsha
       rejectUnauthorized: false,
       // Host name is judged separately, so `authorizationError` is about the chain alone.
       checkServerIdentity: () => undefined,
-      ...(opts.caPem ? { ca: [...tls.rootCertificates, opts.caPem] } : {}),
-      // Offer only TLS 1.0/1.1, and let this OpenSSL use them (it refuses them at its default security level).
-      ...(opts.legacy ? { minVersion: 'TLSv1' as const, maxVersion: 'TLSv1.1' as const, ciphers: 'DEFAULT@SECLEVEL=0' } : {}),
+      secureContext: secureContext(opts.caPem, opts.legacy),
     })
     const timer = setTimeout(() => {
       done({ ok: false, chain: [], error: { kind: 'timeout', code: 'ETIMEDOUT', message: connected ? `no TLS handshake within ${opts.timeoutMs} ms (TCP connected)` : `no TCP connection within ${opts.timeoutMs} ms` } })
@@ -176,7 +201,7 @@ export function handshake(ep: Endpoint, opts: HandshakeOptions): Promise<Handsha
       })
     })
     socket.on('error', (err: NodeJS.ErrnoException) => {
-      done({ ok: false, chain: [], error: { kind: classify(err, connected), code: err.code, message: err.message } })
+      done({ ok: false, chain: [], error: { kind: classify(err, connected), code: err.code, message: sslReason(err.message) } })
     })
   })
 }
