@@ -8,11 +8,12 @@ afterEach(() => fx?.cleanup())
 
 describe('config.required (config.missing-variable)', () => {
   it('reports variables from env.required that are unset, and DATABASE_URL written empty in the .env', async () => {
-    fx = envFixture({ '.env': 'APP_NAME=logbook\nDATABASE_URL=\nREDIS_URL=redis://127.0.0.1:6379/0\n' }, { required: ['OPENAI_API_KEY', 'REDIS_URL'] })
+    // SENTRY_DSN= is an optional setting left empty (Sentry off): not a finding.
+    fx = envFixture({ '.env': 'APP_NAME=logbook\nDATABASE_URL=\nREDIS_URL=redis://127.0.0.1:6379/0\nSENTRY_DSN=\nCACHE_HOST=\n' }, { required: ['OPENAI_API_KEY', 'REDIS_URL'] })
     const r = await runCheck(check, null, { target: fx.target })
     expect(r.status).toBe('problem')
     const ids = r.findings.map((f) => f.title).sort()
-    expect(ids).toEqual(['DATABASE_URL is empty', 'OPENAI_API_KEY is not set'])
+    expect(ids).toEqual(['CACHE_HOST is empty', 'DATABASE_URL is empty', 'OPENAI_API_KEY is not set'])
     const openai = r.findings.find((f) => f.title.startsWith('OPENAI'))!
     expect(openai.id).toBe('config.missing-variable')
     expect(openai.severity).toBe('critical')
@@ -21,7 +22,7 @@ describe('config.required (config.missing-variable)', () => {
     const db = r.findings.find((f) => f.title.startsWith('DATABASE_URL'))!
     expect(evidenceText(db)).toMatch(/empty \(.*\.env line 2\)/)
     expect(db.commands.join('\n')).toContain("grep -n '^DATABASE_URL='")
-    expect(r.observations['config.required.missing']).toBe(2)
+    expect(r.observations['config.required.missing']).toBe(3)
   })
 
   it('the process environment wins over an empty .env value', async () => {

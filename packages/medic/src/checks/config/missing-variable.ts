@@ -1,18 +1,20 @@
 /**
  * config.required: every variable the app needs is set and not empty. Required means, in order:
  * listed in env.required (critical); the config's own references (auth.apiKey.variable); written in
- * the .env with an empty value while its name says the app needs it (DATABASE_URL=, *_HOST=...);
+ * the .env with an empty value while its name is a datastore connection setting (DATABASE_URL=,
+ * REDIS_HOST=...) or another well-known required name (OPENAI_API_KEY, SECRET_KEY...); an empty
+ * optional setting such as SENTRY_DSN= is not a problem;
  * `${VAR:?}` in the compose file (critical); `${VAR}` without a default in the compose file and keys
  * of .env.example (warning: those may be optional).
  */
 import { defineCheck } from '../../engine/check.js'
 import type { Severity } from '../../engine/types.js'
 import { appEnvironment, observeEnvironment, shortPath, type AppEnvironment } from './environment.js'
-import { isHostVariable } from './urls.js'
 
 /** Names an app cannot start without when they appear (even empty) in its .env. */
 export const WELL_KNOWN_REQUIRED = ['DATABASE_URL', 'REDIS_URL', 'OPENAI_API_KEY', 'SECRET_KEY', 'JWT_SECRET_KEY', 'QDRANT_URL', 'DB_HOST', 'DB_NAME', 'DB_USER', 'MONGODB_URI', 'AMQP_URL', 'BROKER_URL']
-const NEEDED_NAME = /(?:_URL|_URI|_DSN|_HOST|_API_KEY)$/
+/** Connection settings of datastores: an app that names one in its .env connects to it at start-up. */
+const NEEDED_NAME = /^(?:DATABASE|DB|POSTGRES|PG|MYSQL|MARIADB|REDIS|CACHE|BROKER|CELERY_BROKER|AMQP|RABBITMQ|MONGO|MONGODB|QDRANT|ELASTICSEARCH|OPENSEARCH)_(?:URL|URI|DSN|HOST)$/
 
 interface Requirement {
   name: string
@@ -32,7 +34,7 @@ export function requirements(env: AppEnvironment, config: { auth?: { apiKey?: { 
   if (apiKeyVar) add({ name: apiKeyVar, severity: 'critical', because: 'auth.apiKey.variable of medic.yaml' })
   const dotenv = shortPath(env.dotenv.path)
   for (const name of env.dotenv.keys) {
-    if (WELL_KNOWN_REQUIRED.includes(name) || NEEDED_NAME.test(name) || isHostVariable(name)) {
+    if (WELL_KNOWN_REQUIRED.includes(name) || NEEDED_NAME.test(name)) {
       add({ name, severity: 'critical', because: `assigned in ${dotenv} line ${env.dotenv.lines[name] ?? '?'}` })
     }
   }
@@ -59,7 +61,7 @@ export default defineCheck({
     title: 'Required variables are set',
     targets: ['env'],
     description:
-      'Every variable the app needs is set and not empty: env.required (critical), auth.apiKey.variable, DATABASE_URL/REDIS_URL/*_URL/*_HOST/*_API_KEY written empty in the .env (critical), ${VAR:?} in the compose file (critical), ${VAR} without a default in the compose file and keys of .env.example (warning).',
+      'Every variable the app needs is set and not empty: env.required (critical), auth.apiKey.variable, datastore connection variables (DATABASE_URL, DB_HOST, REDIS_URL, ...) and well-known required names written empty in the .env (critical), ${VAR:?} in the compose file (critical), ${VAR} without a default in the compose file and keys of .env.example (warning).',
     defaults: {},
     timeoutMs: 2000,
     findings: {

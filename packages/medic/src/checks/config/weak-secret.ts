@@ -56,7 +56,7 @@ export default defineCheck({
     targets: ['env'],
     description:
       'Judges the secrets named in env.secrets, the well-known ones (SECRET_KEY, JWT_SECRET_KEY, ENCRYPTION_KEY, ENCRYPTION_SALT, ...) and *SECRET*/*SALT* variables of the .env: missing, a published default (changeme, secret, your-secret-key, ...), shorter than minLength, or of low Shannon entropy. *_PASSWORD variables of the .env are checked against the default list only. Critical when environment is production.',
-    defaults: { minLength: 32, minBitsPerChar: 3, minTotalBits: 96 },
+    defaults: { minLength: 32, minBitsPerChar: 2.5, minTotalBits: 80 },
     timeoutMs: 2000,
     findings: {
       'config.weak-secret': {
