@@ -172,7 +172,7 @@ export function jwksFromDocument(doc: unknown, url: string): Jwks {
 /** Fetch a JWKS over HTTP(S) with a deadline. */
 export async function fetchJwksDocument(url: string, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<unknown> {
   const shown = maskUrl(url)
-  const signals = [AbortSignal.timeout(opts.timeoutMs)]
+  const signals = [AbortSignal.timeout(Math.max(1, Math.floor(opts.timeoutMs)))]
   if (opts.signal) signals.push(opts.signal)
   let res: Response
   try {

@@ -1,0 +1,133 @@
+// auth.jwt and auth.apikey run as the runner runs them (CheckTester enforces the contract), on
+// tokens signed in the test with real keys and a JWKS served by a local node:http server.
+import { createServer, type Server } from 'node:http'
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { evidenceText, findingOf, runCheck } from '../../../test/helpers/check-tester.js'
+import { configSchema } from '../../config/schema.js'
+import { resolveTargets } from '../../config/resolve.js'
+import type { Target } from '../../engine/types.js'
+import apikey from './apikey.js'
+import jwt from './jwt.js'
+
+const SECRET = 'check-secret-Vb7Nq2Lm9Xc4Zr8Tw1Ps6Kd3Hf5Gj0'
+const OLD = 'check-old-secret-Aa1Bb2Cc3Dd4Ee5Ff6Gg7Hh8Ii9'
+const enc = (s: string) => new TextEncoder().encode(s)
+const nowS = () => Math.floor(Date.now() / 1000)
+
+function authTarget(config: Record<string, unknown>): { target: Target; config: Record<string, unknown> } {
+  const parsed = configSchema.parse(config)
+  const target = resolveTargets(parsed).find((t) => t.kind === 'auth')!
+  return { target, config }
+}
+
+async function run(check: typeof jwt | typeof apikey, config: Record<string, unknown>, secrets: string[]) {
+  const { target } = authTarget(config)
+  return runCheck(check, null, { target, config, secrets })
+}
+
+let server: Server
+let jwksUrl: string
+let rsa: { publicKey: CryptoKey; privateKey: CryptoKey }
+
+beforeAll(async () => {
+  rsa = await generateKeyPair('RS256', { extractable: true })
+  const jwks = { keys: [{ ...(await exportJWK(rsa.publicKey)), kid: 'current', alg: 'RS256', use: 'sig' }] }
+  server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end(JSON.stringify(jwks))
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  jwksUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/jwks.json`
+})
+afterAll(() => new Promise<void>((r) => server.close(() => r())))
+
+describe('auth.jwt', () => {
+  it('skips without a token to check', async () => {
+    const r = await run(jwt, { auth: { jwt: { secret: SECRET } } }, [SECRET])
+    expect(r.status).toBe('skipped')
+    expect(r.reason).toContain('no token to check')
+  })
+
+  it('a valid token: ok with the verdict as evidence and observations', async () => {
+    const token = await new SignJWT({ sub: '7' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(enc(SECRET))
+    const r = await run(jwt, { auth: { jwt: { secret: SECRET, token } } }, [SECRET, token, token.split('.')[2]])
+    expect(r.status).toBe('ok')
+    expect(r.evidence[0].observed).toMatch(/^OK: token is valid, signature verified \(HS256, the configured secret\), expires in 5\d min/)
+    expect(r.observations).toMatchObject({ 'jwt.decoded': true, 'jwt.alg': 'HS256', 'jwt.signature': 'verified', 'jwt.status': 'ok' })
+    expect(r.observations['jwt.expiresInSeconds']).toBeGreaterThan(3500)
+  })
+
+  it('expired, signed with the old secret, wrong audience: three findings, no secret in the result', async () => {
+    const token = await new SignJWT({ sub: '7', aud: 'admin-ui' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(nowS() - 7200).setExpirationTime(nowS() - 3600).sign(enc(OLD))
+    const r = await run(jwt, { auth: { jwt: { secret: SECRET, otherSecrets: [OLD], audience: 'api', clockToleranceSeconds: 30, token } } }, [SECRET, OLD, token, token.split('.')[2]])
+    expect(r.status).toBe('problem')
+    expect(r.findings.map((f) => f.id)).toEqual(['jwt.signature-invalid', 'jwt.expired', 'jwt.claim-mismatch'])
+    expect(findingOf(r, 'jwt.signature-invalid')?.title).toContain('signed with a different key (it verifies with otherSecrets[0], not the configured secret)')
+    expect(evidenceText(findingOf(r, 'jwt.expired'))).toMatch(/exp: .* \(1 h ago\) \(expected after now .* minus 30 s clock tolerance\)/)
+    expect(evidenceText(findingOf(r, 'jwt.claim-mismatch'))).toContain('aud: "admin-ui" (expected "api")')
+    expect(r.observations['jwt.signature']).toBe('invalid')
+  })
+
+  it('a kid missing from the JWKS, and per-route permissions from auth.routes', async () => {
+    const token = await new SignJWT({ sub: '7', scope: 'users:read' }).setProtectedHeader({ alg: 'RS256', kid: 'retired' }).setExpirationTime('1h').sign(rsa.privateKey)
+    const r = await run(jwt, { auth: { jwt: { jwks: jwksUrl, token }, routes: { 'DELETE /admin/users/{id}': ['admin:*'], 'GET /users': ['users:read'] } } }, [token])
+    expect(r.findings.map((f) => f.id)).toEqual(['jwt.key-not-found', 'jwt.permission-missing'])
+    expect(evidenceText(findingOf(r, 'jwt.key-not-found'))).toContain('kid: "retired" (expected one of "current")')
+    expect(evidenceText(findingOf(r, 'jwt.permission-missing'))).toContain('DELETE /admin/users/{id} needs: not granted (expected admin:*)')
+  })
+
+  it('a malformed token is one critical finding and the check still ends cleanly', async () => {
+    const r = await run(jwt, { auth: { jwt: { secret: SECRET, token: 'Bearer Bearer abc.def' } } }, [SECRET])
+    expect(r.findings.map((f) => f.id)).toEqual(['jwt.malformed'])
+    expect(evidenceText(findingOf(r, 'jwt.malformed'))).toContain('carries "Bearer" twice')
+    expect(r.observations['jwt.decoded']).toBe(false)
+  })
+
+  it('an unreachable JWKS makes the check an error with the reason, not a finding', async () => {
+    const token = await new SignJWT({ sub: '7' }).setProtectedHeader({ alg: 'RS256', kid: 'current' }).setExpirationTime('1h').sign(rsa.privateKey)
+    const r = await run(jwt, { auth: { jwt: { jwks: 'http://127.0.0.1:9/jwks.json', token } } }, [token])
+    expect(r.status).toBe('error')
+    expect(r.reason).toContain('could not fetch the JWKS from http://127.0.0.1:9/jwks.json')
+  })
+})
+
+describe('auth.apikey', () => {
+  const KEY = 'sk_live_51Hb7wQe3Kx9Lm2Np5Rt8Vz0Yc4'
+
+  it('missing variable: apikey.missing', async () => {
+    delete process.env.MEDIC_TEST_MISSING_KEY
+    const r = await run(apikey, { auth: { apiKey: { variable: 'MEDIC_TEST_MISSING_KEY', pattern: '^sk_(live|test)_' } } }, [])
+    expect(r.findings.map((f) => f.id)).toEqual(['apikey.missing'])
+    expect(r.findings[0].title).toBe('API key missing: variable MEDIC_TEST_MISSING_KEY is not set')
+    expect(r.findings[0].commands).toContain('printenv MEDIC_TEST_MISSING_KEY | wc -c')
+    expect(r.observations['apikey.present']).toBe(false)
+  })
+
+  it('a key with quotes and a newline from the environment: apikey.malformed, key never shown', async () => {
+    process.env.MEDIC_TEST_API_KEY = `"${KEY}"\n`
+    try {
+      const r = await run(apikey, { auth: { apiKey: { variable: 'MEDIC_TEST_API_KEY', pattern: '^sk_(live|test)_[A-Za-z0-9]{24,}$' } } }, [KEY, KEY.slice(8)])
+      expect(r.findings.map((f) => f.id)).toEqual(['apikey.malformed'])
+      const ev = evidenceText(r.findings[0])
+      expect(ev).toContain('the key ends with a line break')
+      expect(ev).toContain('wrapped in quotes')
+      expect(ev).toContain('source: variable MEDIC_TEST_API_KEY')
+    } finally {
+      delete process.env.MEDIC_TEST_API_KEY
+    }
+  })
+
+  it('a well-formed value: ok with its shape; a test key where live is required: malformed', async () => {
+    const ok = await run(apikey, { auth: { apiKey: { value: KEY, pattern: '^sk_live_' } } }, [KEY])
+    expect(ok.status).toBe('ok')
+    expect(ok.evidence[0]).toEqual({ label: 'API key', observed: 'sk_live_… (35 characters) from auth.apiKey.value', expected: 'matches ^sk_live_' })
+    const test = await run(apikey, { auth: { apiKey: { value: KEY.replace('live', 'test'), pattern: '^sk_live_' } } }, [KEY.replace('live', 'test')])
+    expect(test.findings[0].title).toContain('the key (sk_test_… (35 characters)) does not match ^sk_live_')
+  })
+
+  it('skips when not required and unset, or without an apiKey section', async () => {
+    expect((await run(apikey, { auth: { apiKey: { variable: 'MEDIC_TEST_NOPE', required: false } } }, [])).status).toBe('skipped')
+    expect((await run(apikey, { auth: { routes: {} } }, [])).status).toBe('skipped')
+  })
+})
