@@ -191,3 +191,32 @@ describe('redis.connect over TLS (rediss://)', () => {
     expect(findingOf(w, 'redis.auth-failed')?.title).toContain('WRONGPASS')
   })
 })
+
+describe('redis.connect while the dataset loads', () => {
+  let s: RedisServer | undefined
+  afterAll(async () => {
+    await s?.stop()
+  })
+
+  test('LOADING: unreachable (loading) with the progress, not "refused"', async () => {
+    s = await startRedis({ debug: true })
+    const a = s.admin()
+    a.on('error', () => {})
+    await a.connect()
+    await a.call('DEBUG', 'POPULATE', '20000')
+    await a.save()
+    // Slow the load down (about 1 s) and let the server answer other clients while it loads.
+    await a.config('SET', 'key-load-delay', '50')
+    await a.config('SET', 'loading-process-events-interval-bytes', '1024')
+    const reload = a.call('DEBUG', 'RELOAD').catch(() => {})
+    await new Promise((r) => setTimeout(r, 150))
+    const r = await runCheck(check, { kind: 'redis', url: s.url() }, { timeoutMs: 1500 })
+    const f = findingOf(r, 'redis.unreachable')
+    expect(f?.severity).toBe('critical')
+    expect(f?.title).toBe('Redis is loading its dataset')
+    expect(evidenceText(f)).toMatch(/LOADING Redis is loading the dataset in memory \([\d.]+ % loaded, about \d+ s left\)/)
+    expect(r.observations['redis.connectFailure']).toBe('loading')
+    await reload
+    a.disconnect()
+  })
+})

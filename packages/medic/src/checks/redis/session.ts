@@ -274,6 +274,12 @@ export async function openSession(target: { options: Record<string, unknown> }, 
       // PING itself is refused (MISCONF on a primary whose last save failed; NOPERM for an ACL
       // user without +ping), yet the server is up and we are authenticated.
       pingError = e.message
+    } else if (reply === 'loading') {
+      // INFO is served while loading: say how far along it is.
+      const progress = await Promise.race([client.info('persistence').then(parseInfo), wait(Math.max(50, budget - elapsed() - 50)).then(() => undefined)]).catch(() => undefined)
+      const perc = progress?.loading_loaded_perc
+      const eta = progress?.loading_eta_seconds
+      fail('loading', perc ? `${e.message} (${perc} % loaded, about ${eta ?? '?'} s left)` : e.message)
     } else if (reply) {
       fail(reply, e.message)
     } else {
