@@ -146,6 +146,54 @@ describe('migrations.status with Knex and Prisma (live PostgreSQL)', () => {
   })
 })
 
+describe('migrations.status with TypeORM, Django, Rails and Flyway (live PostgreSQL)', () => {
+  let root: string
+  const write = (rel: string, text = '-- migration\n') => {
+    mkdirSync(join(root, rel, '..'), { recursive: true })
+    writeFileSync(join(root, rel), text)
+  }
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'medic-migrations-'))
+    for (const f of ['typeorm/1700000000000-CreateUsers.ts', 'typeorm/1700000100000-AddEmail.ts']) write(f)
+    for (const f of ['django/blog/migrations/0001_initial.py', 'django/blog/migrations/0002_post_slug.py', 'django/blog/migrations/__init__.py']) write(f)
+    for (const f of ['rails/20260101000000_create_users.rb', 'rails/20260102000000_add_email.rb']) write(f)
+    for (const f of ['flyway/V1__init.sql', 'flyway/V1_1__add_email.sql', 'flyway/V2__roles.sql', 'flyway/R__views.sql']) write(f)
+  })
+  afterAll(() => rmSync(root, { recursive: true, force: true }))
+
+  it('TypeORM: the migrations table by timestamp', async () => {
+    await appSql(`DROP TABLE IF EXISTS migrations; CREATE TABLE migrations (id serial PRIMARY KEY, "timestamp" bigint NOT NULL, name varchar NOT NULL);
+      INSERT INTO migrations ("timestamp", name) VALUES (1700000000000, 'CreateUsers1700000000000');`)
+    const r = await runCheck(status, target(join(root, 'typeorm'), 'typeorm'), opts())
+    expect(evidenceText(findingOf(r, 'migrations.pending'))).toContain('pending migrations: 1: 1700000100000 (1700000100000-AddEmail.ts)')
+  })
+
+  it("Django: app.name rows; Django's own apps are not unknown", async () => {
+    await appSql(`DROP TABLE IF EXISTS django_migrations; CREATE TABLE django_migrations (id serial PRIMARY KEY, app varchar(255), name varchar(255), applied timestamptz);
+      INSERT INTO django_migrations (app, name, applied) VALUES ('auth', '0001_initial', now()), ('blog', '0001_initial', now()), ('blog', '0003_gone', now());`)
+    const r = await runCheck(status, target(join(root, 'django'), 'django'), opts())
+    expect(evidenceText(findingOf(r, 'migrations.pending'))).toContain('1: blog.0002_post_slug (blog/migrations/0002_post_slug.py)')
+    expect(evidenceText(findingOf(r, 'migrations.unknown-version'))).toContain('not in the code: blog.0003_gone (expected')
+  })
+
+  it('Rails: schema_migrations versions, all applied', async () => {
+    await appSql(`DROP TABLE IF EXISTS schema_migrations; CREATE TABLE schema_migrations (version varchar PRIMARY KEY);
+      INSERT INTO schema_migrations VALUES ('20260101000000'), ('20260102000000');`)
+    const r = await runCheck(status, target(join(root, 'rails'), 'rails'), opts())
+    expect(r.status).toBe('ok')
+    expect(r.evidence[1].observed).toMatch(/^2 in .*rails, all applied$/)
+  })
+
+  it('Flyway: a failed row is not applied; V1_1 matches 1.1; repeatables ignored', async () => {
+    await appSql(`DROP TABLE IF EXISTS flyway_schema_history; CREATE TABLE flyway_schema_history (installed_rank int PRIMARY KEY, version varchar(50), description varchar(200), type varchar(20), script varchar(1000), success boolean NOT NULL);
+      INSERT INTO flyway_schema_history VALUES (1, '1', 'init', 'SQL', 'V1__init.sql', true), (2, '1.1', 'add email', 'SQL', 'V1_1__add_email.sql', true), (3, '2', 'roles', 'SQL', 'V2__roles.sql', false), (4, NULL, 'views', 'SQL', 'R__views.sql', true);`)
+    const r = await runCheck(status, target(join(root, 'flyway'), 'flyway'), opts())
+    expect(r.findings.map((f) => f.id)).toEqual(['migrations.pending'])
+    expect(evidenceText(r.findings[0])).toContain('pending migrations: 1: 2 (V2__roles.sql)')
+    expect(r.findings[0].fix).toContain('flyway migrate')
+  })
+})
+
 describe('migrations checks: prerequisites', () => {
   it('a dead database: skipped with a pointer to postgres.connect, by the deadline', async () => {
     const hole = await blackhole()
