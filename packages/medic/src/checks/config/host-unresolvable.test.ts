@@ -33,7 +33,8 @@ describe('config.hosts (config.host-unresolvable)', () => {
     fx = envFixture({ '.env': 'DATABASE_URL=mysql://app:pw@mysql.invalid:3306/logbook\n', 'compose.yaml': COMPOSE.replace('  mysql:', '  mysql.invalid:') })
     const r = await runCheck(check, null, { target: fx.target })
     const f = r.findings[0]
-    expect(f.title).toBe('DATABASE_URL: host mysql.invalid does not resolve')
+    expect(f.severity).toBe('warning')
+    expect(f.title).toBe('DATABASE_URL: host mysql.invalid does not resolve here (a compose service name: it resolves only inside the compose network)')
     expect(evidenceText(f)).toContain('port 3306')
     expect(f.fix).toContain('resolves only inside the compose network')
   })

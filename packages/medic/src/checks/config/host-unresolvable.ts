@@ -38,13 +38,14 @@ async function resolveHost(host: string, timeoutMs: number, signal: AbortSignal)
 }
 
 /** Compose evidence and a pointed hint: is the host a service (only resolvable inside the network)? */
-function composeEvidence(host: string, compose: ComposeFile): { evidence: Evidence; hint: string } {
+function composeEvidence(host: string, compose: ComposeFile): { evidence: Evidence; hint: string; service?: string } {
   const file = shortPath(compose.path)
   const names = compose.services.length ? compose.services.join(', ') : compose.error ? `unreadable: ${compose.error}` : 'none'
   const evidence: Evidence = { label: `compose services (${file})`, observed: names, expected: `one of them named ${host}` }
   const service = compose.services.includes(host) ? host : compose.aliases[host]
   if (service) {
     return {
+      service,
       evidence: { ...evidence, expected: undefined },
       hint: `${host} is ${service === host ? 'a service' : `an alias of service ${service}`} in ${file}: the name resolves only inside the compose network. Run the app inside compose (docker compose up), or use 127.0.0.1 with the published port when running it on the host.`,
     }
@@ -90,14 +91,18 @@ export default defineCheck({
       const evidence: Evidence[] = vars.map((v) => ({ label: v.variable, observed: `host ${host}${v.port ? ` port ${v.port}` : ''} (${whereSet(env, v.variable)})` }))
       evidence.push({ label: `lookup ${host}`, observed: r.reason, expected: 'an address' })
       let fix: string | undefined
+      let service: string | undefined
       if (env.compose) {
         const c = composeEvidence(host, env.compose)
         evidence.push(c.evidence)
         if (c.hint) fix = c.hint
+        service = c.service
       }
+      // A compose service name is right for an app inside compose and unresolvable from the host
+      // medic may run on: a warning, not a certain start-up failure.
       ctx.finding('config.host-unresolvable', {
-        severity: 'critical',
-        title: `${vars.map((v) => v.variable).join(', ')}: host ${host} does not resolve`,
+        severity: service ? 'warning' : 'critical',
+        title: `${vars.map((v) => v.variable).join(', ')}: host ${host} does not resolve${service ? ' here (a compose service name: it resolves only inside the compose network)' : ''}`,
         evidence,
         ...(fix ? { fix } : {}),
         commands: [`getent hosts ${host}`, ...(env.compose ? [`docker compose -f ${shortPath(env.compose.path)} config --services`] : [])],
