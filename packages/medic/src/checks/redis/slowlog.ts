@@ -67,15 +67,16 @@ export default defineCheck({
     }
     // Summaries by command name make a flood of one command readable.
     const byName = new Map<string, number>()
-    for (const e of slow) byName.set(e.name, (byName.get(e.name) ?? 0) + 1)
+    for (const e of [...slow].sort((a, b) => a.name.localeCompare(b.name))) byName.set(e.name, (byName.get(e.name) ?? 0) + 1)
+    const names = [...byName].sort((a, b) => b[1] - a[1])
     const worst = slow.slice(0, show).map(
       (e) => `${e.name} (${e.argc} arg${e.argc === 1 ? '' : 's'}, redacted) ${(e.micros / 1000).toFixed(1)} ms at ${new Date(e.at * 1000).toISOString()}${e.addr ? ` from ${e.addr}` : ''}`,
     )
     ctx.finding('redis.slowlog', {
       severity: 'warning',
-      title: `${slow.length} Redis command${slow.length > 1 ? 's' : ''} slower than ${thresholdMs} ms in the last ${sinceMinutes} min (${[...byName.keys()].join(', ')})`,
+      title: `${slow.length} Redis command${slow.length > 1 ? 's' : ''} slower than ${thresholdMs} ms in the last ${sinceMinutes} min (${names.map(([n]) => n).join(', ')})`,
       evidence: [
-        { label: 'slow commands', observed: [...byName].map(([n, c]) => `${n} ×${c}`).join(', '), expected: `none slower than ${thresholdMs} ms` },
+        { label: 'slow commands', observed: names.map(([n, c]) => `${n} ×${c}`).join(', '), expected: `none slower than ${thresholdMs} ms` },
         { label: 'slowest', observed: worst.join('; ') },
         ...evidence,
       ],
