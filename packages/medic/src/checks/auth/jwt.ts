@@ -80,6 +80,6 @@ export default defineCheck({
     for (const f of a.findings) {
       ctx.finding(f.id, { severity: f.severity, title: f.title, evidence: f.evidence, fix: f.fix, commands: f.commands })
     }
-    if (a.findings.length === 0) ctx.ok({ label: 'verdict', observed: a.verdict })
+    if (a.findings.length === 0) ctx.ok({ label: 'verdict', observed: a.verdict }, ...a.notes.map((n) => ({ label: 'note', observed: n })))
   },
 })
