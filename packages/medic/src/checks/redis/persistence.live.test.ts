@@ -1,7 +1,7 @@
 // redis.persistence against a throwaway redis-server whose BGSAVE really fails.
 // As root, chmod does not stop Redis from writing, so the fault is made another way: a directory
 // sits where the RDB file goes, and the final rename(temp-<pid>.rdb, dump.rdb) fails with EISDIR.
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 import check from './persistence.js'
@@ -75,5 +75,30 @@ describe('redis.persistence', () => {
     expect(f?.severity).toBe('critical')
     expect(f?.title).toBe('Redis cannot save to disk: the last RDB save failed')
     expect(evidenceText(f)).toContain('writes: still accepted (stop-writes-on-bgsave-error no): data written now is not on disk')
+  })
+
+  test('AOF on and the AOF rewrite failing: persistence-failing (critical) naming the rewrite', async () => {
+    const s = await startRedis({ config: { appendonly: 'yes' } })
+    servers.push(s)
+    // A file where the AOF directory should be: the rewrite cannot create its new base file.
+    rmSync(join(s.dir, 'appendonlydir'), { recursive: true, force: true })
+    writeFileSync(join(s.dir, 'appendonlydir'), 'not a directory')
+    const c = s.admin()
+    await c.connect()
+    await c.bgrewriteaof().catch(() => {})
+    let info = ''
+    for (let i = 0; i < 40 && !info.includes('aof_last_bgrewrite_status:err'); i++) {
+      await new Promise((r) => setTimeout(r, 50))
+      info = await c.info('persistence')
+    }
+    c.disconnect()
+    expect(info).toContain('aof_last_bgrewrite_status:err')
+
+    const r = await runCheck(check, { kind: 'redis', url: s.url() })
+    const f = findingOf(r, 'redis.persistence-failing')
+    expect(f?.severity).toBe('critical')
+    expect(f?.title).toBe('Redis cannot save to disk: the last AOF rewrite failed')
+    expect(evidenceText(f)).toContain('AOF: aof_last_write_status ok, aof_last_bgrewrite_status err (expected ok)')
+    expect(r.observations['redis.aofEnabled']).toBe(true)
   })
 })
