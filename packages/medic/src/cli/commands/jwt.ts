@@ -178,7 +178,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
         if (jwtToken) inputs.push({ text: jwtToken, source: 'auth.jwt.token' })
         else
           throw new UserError(
-            stdinIsTTY(io) || token === undefined ? 'no token given' : 'no token on stdin (only blank lines)',
+            stdinIsTTY(io) && token === undefined ? 'no token given' : 'no token on stdin (only blank lines)',
             'Pass the token as an argument (`medic jwt "$TOKEN"`), pipe tokens one per line (`medic jwt < tokens.txt`), or add --api-key to check an API key.',
           )
       }
