@@ -3,8 +3,9 @@
  * file), run in-process through the real runner, N times; prints the median and p95 in ms.
  * Hosts are localhost / IPs so the figure measures medic, not a remote DNS server.
  *
- *   npx tsc --outDir /tmp/medic-bench --rootDir packages/medic --module nodenext --moduleResolution nodenext \
- *     --target es2022 --skipLibCheck --types node packages/medic/bench/config-startup.ts
+ *   npx tsc --strict --outDir /tmp/medic-bench --rootDir packages/medic --module nodenext --moduleResolution nodenext \
+ *     --target es2022 --skipLibCheck --types node --esModuleInterop packages/medic/bench/config-startup.ts
+ *   (then: echo {\"type\":\"module\"} > /tmp/medic-bench/package.json; ln -s $PWD/node_modules /tmp/medic-bench/)
  *   node /tmp/medic-bench/bench/config-startup.js [runs]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
