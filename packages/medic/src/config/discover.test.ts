@@ -27,7 +27,7 @@ describe('discovery', () => {
     expect(found.raw.targets.cache).toEqual({ kind: 'redis', url: '${REDIS_URL}' })
     expect(found.raw.targets.openai).toEqual({ kind: 'external', preset: 'openai', key: '${OPENAI_API_KEY}' })
     expect(found.raw.targets.vectors).toEqual({ kind: 'qdrant', url: '${QDRANT_URL}' })
-    expect(found.notes[0]).toBe('discovered: db (env DATABASE_URL), cache (env REDIS_URL), vectors (env QDRANT_URL), openai (env OPENAI_API_KEY)')
+    expect(found.notes[0]).toBe('discovered: db (env DATABASE_URL), cache (env REDIS_URL), vectors (env QDRANT_URL), openai (env OPENAI_API_KEY), host (this machine)')
   })
 
   it('builds a DSN from DB_HOST/DB_USER/... in .env and infers MySQL from the port', async () => {
@@ -47,8 +47,8 @@ describe('discovery', () => {
     const port = (srv.address() as { port: number }).port
     try {
       const found = await discover(cwd, { PGUSER: 'app' }, { ports: [{ port, kind: 'postgres' }, { port: 1, kind: 'redis' }] })
-      expect(found.raw.targets).toEqual({ postgres: { kind: 'postgres', url: `postgres://app@127.0.0.1:${port}/postgres` } })
-      expect(found.notes[0]).toBe(`discovered: postgres (port ${port})`)
+      expect(found.raw.targets).toEqual({ postgres: { kind: 'postgres', url: `postgres://app@127.0.0.1:${port}/postgres` }, host: { kind: 'host' } })
+      expect(found.notes[0]).toBe(`discovered: postgres (port ${port}), host (this machine)`)
     } finally {
       srv.close()
     }
@@ -69,8 +69,9 @@ describe('discovery', () => {
     }
   })
 
-  it('says plainly when it found nothing', async () => {
+  it('always adds this host, and says plainly when it found nothing else', async () => {
     const found = await discover(fresh(), {}, { ports: [] })
-    expect(found.notes[0]).toMatch(/^discovered nothing/)
+    expect(found.raw.targets).toEqual({ host: { kind: 'host' } })
+    expect(found.notes[0]).toMatch(/^discovered only this host: no DATABASE_URL/)
   })
 })

@@ -232,6 +232,9 @@ export async function discover(
     }
   }
 
+  // The host medic runs on is always worth a look (CPU, memory, disk): cheap, and often the answer.
+  add('host', { kind: 'host' }, 'this machine')
+
   const raw: Record<string, any> = { environment: vars.ENVIRONMENT ?? vars.APP_ENV ?? vars.NODE_ENV ?? 'production', targets }
   if (!['production', 'staging', 'development'].includes(raw.environment)) {
     raw.environment = /prod/i.test(raw.environment) ? 'production' : /stag/i.test(raw.environment) ? 'staging' : 'development'
@@ -249,6 +252,10 @@ export async function discover(
     raw.auth = { jwt: { secret: has('JWT_SECRET_KEY') ? '${JWT_SECRET_KEY}' : '${JWT_SECRET}' } }
   }
   const found = Object.entries(sources).map(([id, s]) => `${id} (${s})`)
-  notes.unshift(found.length ? `discovered: ${found.join(', ')}` : 'discovered nothing: no DATABASE_URL/REDIS_URL/... set, no .env, nothing on the default local ports; write a medic.yaml (medic init) or pass --config')
+  notes.unshift(
+    Object.keys(targets).length > 1
+      ? `discovered: ${found.join(', ')}`
+      : 'discovered only this host: no DATABASE_URL, REDIS_URL, ... set, no .env, nothing on the default local ports; write a medic.yaml (medic init) or pass --config',
+  )
   return { raw, sources, notes, vars }
 }
