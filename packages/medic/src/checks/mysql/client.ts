@@ -324,6 +324,7 @@ export function maskStatement(sql: unknown, max = 160): string {
 export function duration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds))
   if (s < 60) return `${s} s`
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`
-  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`
+  if (s < 3600) return s % 60 ? `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s` : `${s / 60} min`
+  const m = Math.floor((s % 3600) / 60)
+  return m ? `${Math.floor(s / 3600)} h ${String(m).padStart(2, '0')} min` : `${Math.floor(s / 3600)} h`
 }

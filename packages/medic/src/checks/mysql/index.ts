@@ -2,5 +2,7 @@
 import type { AnyCheck } from '../../engine/check.js'
 import connect from './connect.js'
 import connections from './connections.js'
+import locks from './locks.js'
+import processlist from './processlist.js'
 
-export const mysqlChecks: AnyCheck[] = [connect, connections]
+export const mysqlChecks: AnyCheck[] = [connect, connections, processlist, locks]
