@@ -4,7 +4,8 @@
  * refused, TCP connect hanging, connected but silent, TLS refused) because each one has a
  * different fix, and it always ends by the caller's budget: a blackholed port must not hang medic.
  */
-import { Agent, buildConnector, request } from 'undici'
+import { Agent, buildConnector, EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
+import { maskUrl } from '../../engine/redact.js'
 
 export type NetFailureKind =
   | 'dns'
@@ -27,6 +28,8 @@ export class NetFailure extends Error {
     readonly port: string,
     readonly ms: number,
     detail: string,
+    /** The proxy the request went through (credentials masked), when one applied. */
+    readonly proxy?: string,
   ) {
     super(detail)
     this.name = 'NetFailure'
@@ -40,6 +43,8 @@ export interface HttpResult {
   body: string
   /** Time to the full body, ms. */
   ms: number
+  /** The proxy the request went through (credentials masked), when one applied. */
+  proxy?: string
 }
 
 export interface GetOptions {
@@ -95,11 +100,44 @@ function kindOf(code: string): NetFailureKind {
   return 'other'
 }
 
-/** One agent per target: it remembers which origins it managed to connect to, to tell a hung connect from a silent server. */
-export function createProbeClient(): ProbeClient {
+type Env = Record<string, string | undefined>
+
+/** HTTP(S)_PROXY / NO_PROXY as curl and most HTTP clients read them (lower case wins, as in curl). */
+export function proxySettings(env: Env): { httpProxy?: string; httpsProxy?: string; noProxy?: string } {
+  return {
+    httpProxy: env.http_proxy || env.HTTP_PROXY || undefined,
+    httpsProxy: env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY || undefined,
+    noProxy: env.no_proxy || env.NO_PROXY || undefined,
+  }
+}
+
+/** The proxy a URL goes through under these settings, or undefined (NO_PROXY: `*`, host names, `.suffix`, host:port). */
+export function proxyFor(url: URL, p: ReturnType<typeof proxySettings>): string | undefined {
+  const proxy = url.protocol === 'https:' ? p.httpsProxy : p.httpProxy
+  if (!proxy) return undefined
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase()
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80')
+  for (const raw of (p.noProxy ?? '').split(/[\s,]+/)) {
+    const entry = raw.trim().toLowerCase()
+    if (!entry) continue
+    if (entry === '*') return undefined
+    const [h, ep] = entry.startsWith('[') ? [entry.slice(1, entry.indexOf(']')), entry.split(']:')[1]] : entry.split(':')
+    if (ep && ep !== port) continue
+    const bare = h.replace(/^\*?\./, '')
+    if (host === bare || host.endsWith(`.${bare}`)) return undefined
+  }
+  return maskUrl(proxy).replace(/\/+$/, '')
+}
+
+/**
+ * One agent per target: it remembers which origins it managed to connect to, to tell a hung
+ * connect from a silent server. With HTTP(S)_PROXY set, requests go through the proxy as the
+ * app's would (undici's EnvHttpProxyAgent, honouring NO_PROXY).
+ */
+export function createProbeClient(env: Env = process.env): ProbeClient {
   const connected = new Set<string>()
   const base = buildConnector({})
-  const agent = new Agent({
+  const options: Agent.Options = {
     // Our own timer decides; these only keep undici from cutting a probe shorter than the budget.
     headersTimeout: 0,
     bodyTimeout: 0,
@@ -109,27 +147,36 @@ export function createProbeClient(): ProbeClient {
         ;(callback as (e: Error | null, s: unknown) => void)(err, socket)
       })
     },
-  })
+  }
+  const proxies = proxySettings(env)
+  const agent: Dispatcher & { destroy(): Promise<void> } =
+    proxies.httpProxy || proxies.httpsProxy ? new EnvHttpProxyAgent({ ...options, ...proxies }) : new Agent(options)
 
   return {
     async get(url, { headers = {}, timeoutMs, signal, maxBytes = 2_000_000 }) {
       const u = new URL(url)
+      const proxy = proxyFor(u, proxies)
       const port = u.port || (u.protocol === 'https:' ? '443' : '80')
       const origin = `${u.hostname.replace(/^\[|\]$/g, '')}:${port}`
       const started = performance.now()
       const controller = new AbortController()
       let timedOut = false
-      const timer = setTimeout(() => {
+      // The budget is enforced by this race, not only by the abort signal: undici does not abort a
+      // proxy CONNECT that never answers, and a probe must never outlive its budget.
+      let expire: (err: Error) => void = () => {}
+      const expired = new Promise<never>((_, reject) => {
+        expire = reject
+      })
+      const stop = (reason: unknown) => {
         timedOut = true
-        controller.abort(new Error('probe budget spent'))
-      }, Math.max(1, timeoutMs))
-      const onAbort = () => {
-        timedOut = true
-        controller.abort(signal?.reason)
+        controller.abort(reason)
+        expire(new Error('probe budget spent'))
       }
+      const timer = setTimeout(() => stop(new Error('probe budget spent')), Math.max(1, timeoutMs))
+      const onAbort = () => stop(signal?.reason)
       if (signal?.aborted) onAbort()
       else signal?.addEventListener('abort', onAbort, { once: true })
-      try {
+      const work = (async () => {
         const res = await request(url, { method: 'GET', headers, signal: controller.signal, dispatcher: agent })
         const chunks: Buffer[] = []
         let size = 0
@@ -147,28 +194,55 @@ export function createProbeClient(): ProbeClient {
           if (v === undefined) continue
           out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v)
         }
-        return { status: res.statusCode, headers: out, body: Buffer.concat(chunks).toString('utf8'), ms: Math.round(performance.now() - started) }
+        return { status: res.statusCode, headers: out, body: Buffer.concat(chunks).toString('utf8'), ms: Math.round(performance.now() - started), ...(proxy ? { proxy } : {}) }
+      })()
+      work.catch(() => {})
+      expired.catch(() => {})
+      try {
+        return await Promise.race([work, expired])
       } catch (err) {
         const ms = Math.round(performance.now() - started)
         const code = errorCode(err)
         let kind: NetFailureKind
-        if (timedOut) kind = connected.has(origin) ? 'response-timeout' : 'connect-timeout'
+        // Through a proxy we only know the proxy connection, so a timeout is a timeout of the whole path.
+        if (timedOut) kind = proxy ? 'response-timeout' : connected.has(origin) ? 'response-timeout' : 'connect-timeout'
         else kind = kindOf(code)
         const detail = err instanceof Error ? err.message : String(err)
-        throw new NetFailure(kind, code, u.hostname, port, ms, detail)
+        throw new NetFailure(kind, code, u.hostname, port, ms, detail, proxy)
       } finally {
         clearTimeout(timer)
         signal?.removeEventListener('abort', onAbort)
       }
     },
     async close() {
-      await agent.destroy().catch(() => {})
+      // A connection stuck in a proxy CONNECT can keep destroy() pending: never wait long for it.
+      let t: NodeJS.Timeout | undefined
+      await Promise.race([agent.destroy().catch(() => {}), new Promise<void>((r) => (t = setTimeout(r, 200)))])
+      clearTimeout(t)
     },
   }
 }
 
 /** What a person should read for each way of being out of reach: the observation and the first thing to fix. */
 export function describeFailure(f: NetFailure, service: string): { observed: string; title: string; fix: string } {
+  const d = describeDirect(f, service)
+  if (!f.proxy) return d
+  if (f.kind === 'response-timeout') {
+    return {
+      title: `${service} at ${f.host}:${f.port} does not answer through proxy ${f.proxy}`,
+      observed: `no HTTP response through proxy ${f.proxy} within ${f.ms} ms`,
+      fix: `Check the proxy (${f.proxy}) and whether it may reach ${f.host}:${f.port}; or add the host to NO_PROXY if it must be reached directly.`,
+    }
+  }
+  const code = f.code ? ` (${f.code})` : ''
+  return {
+    title: `${service} at ${f.host}:${f.port} is unreachable through proxy ${f.proxy}`,
+    observed: `request through proxy ${f.proxy} failed${code}: ${f.message}`,
+    fix: `Requests go through the proxy ${f.proxy} (HTTP(S)_PROXY, as the app's would): check that it runs and may reach ${f.host}:${f.port}, or list the host in NO_PROXY. Without the proxy: ${d.fix}`,
+  }
+}
+
+function describeDirect(f: NetFailure, service: string): { observed: string; title: string; fix: string } {
   const where = `${f.host}:${f.port}`
   const code = f.code ? ` (${f.code})` : ''
   switch (f.kind) {
