@@ -25,6 +25,8 @@ export interface RedisServerOptions {
   debug?: boolean
   /** `--enable-protected-configs yes` (CONFIG SET dir/dbfilename at runtime). */
   protectedConfigs?: boolean
+  /** Address to bind and connect to (default 127.0.0.1); a non-loopback one shows protected mode. */
+  bind?: string
   /** TLS: serve TLS on the port instead of plain TCP, with these files. */
   tls?: { cert: string; key: string; ca?: string }
 }
@@ -56,7 +58,8 @@ export async function startRedis(opts: RedisServerOptions = {}): Promise<RedisSe
   hookExit()
   const dir = mkdtempSync(join(tmpdir(), 'medic-redis-'))
   const port = await freePort()
-  const args = ['--port', String(opts.tls ? 0 : port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--logfile', '']
+  const host = opts.bind ?? '127.0.0.1'
+  const args = ['--port', String(opts.tls ? 0 : port), '--bind', host, '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--logfile', '']
   if (opts.tls) {
     args.push('--tls-port', String(port), '--tls-cert-file', opts.tls.cert, '--tls-key-file', opts.tls.key, '--tls-auth-clients', 'no')
     if (opts.tls.ca) args.push('--tls-ca-cert-file', opts.tls.ca)
@@ -86,7 +89,6 @@ export async function startRedis(opts: RedisServerOptions = {}): Promise<RedisSe
     live.delete(child)
   })
 
-  const host = '127.0.0.1'
   const admin = () =>
     new Redis({
       host,
@@ -114,8 +116,10 @@ export async function startRedis(opts: RedisServerOptions = {}): Promise<RedisSe
         c.disconnect()
         break
       }
-    } catch {
+    } catch (err) {
       c.disconnect()
+      // Protected mode refuses this client, which proves the server is up.
+      if (/DENIED|Connection is closed|EPIPE|ECONNRESET/.test((err as Error).message) && opts.bind && output.includes('Ready to accept connections')) break
     }
     if (Date.now() > until) {
       child.kill('SIGKILL')

@@ -220,3 +220,26 @@ describe('redis.connect while the dataset loads', () => {
     a.disconnect()
   })
 })
+
+describe('redis.connect to a server in protected mode', () => {
+  let s: RedisServer | undefined
+  afterAll(async () => {
+    await s?.stop()
+  })
+
+  test('no password and a non-loopback client: auth-failed (DENIED, protected mode)', async () => {
+    const { networkInterfaces } = await import('node:os')
+    // Protected mode only refuses clients that are not on loopback: use this host's own LAN address.
+    const lan = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address
+    if (!lan) throw new Error('this test needs a non-loopback IPv4 address on the host')
+    s = await startRedis({ bind: lan, config: { 'protected-mode': 'yes' } })
+    const r = await runCheck(check, { kind: 'redis', url: `redis://${lan}:${s.port}` })
+    const f = findingOf(r, 'redis.auth-failed')
+    expect(f?.severity).toBe('critical')
+    expect(f?.title).toBe('Redis refuses the client (protected mode)')
+    expect(evidenceText(f)).toContain(
+      'error: DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface.',
+    )
+    expect(r.observations['redis.connectFailure']).toBe('denied')
+  })
+})

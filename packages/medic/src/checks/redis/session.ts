@@ -236,6 +236,8 @@ export async function openSession(target: { options: Record<string, unknown> }, 
   const elapsed = () => Math.round(performance.now() - started)
   const fail = (kind: ConnectFailure, detail: string): never => {
     client.disconnect()
+    // Protected mode explains itself in a whole paragraph: keep the first two sentences.
+    if (kind === 'denied') detail = detail.split(/(?<=\.) /).slice(0, 2).join(' ')
     throw new RedisConnectError(kind, `${kind}: ${detail}`, detail, elapsed())
   }
 
