@@ -38,7 +38,7 @@ describe('postgres.blocked-queries', () => {
       expect(f?.severity).toBe('critical')
       const text = evidenceText(f)
       expect(text).toContain(`pid ${pidOf(waiter)} ← pid ${pidOf(holder)}`)
-      expect(text).toMatch(new RegExp(`pid ${pidOf(waiter)} \\(app / checkout-api\\) waiting 1 s on Lock/transactionid: UPDATE orders SET status = 'paid' WHERE id = 1 ← blocked by pid ${pidOf(holder)} \\(app / admin-console, idle in transaction for 1 s`))
+      expect(text).toMatch(new RegExp(`pid ${pidOf(waiter)} \\(app / checkout-api\\) waiting \\d+ s on Lock/transactionid: UPDATE orders SET status = 'paid' WHERE id = 1 ← blocked by pid ${pidOf(holder)} \\(app / admin-console, idle in transaction for \\d+ s`))
       expect(text).toContain("UPDATE orders SET status = 'held' WHERE id = 1")
       expect(f?.title).toContain(`root blocker: pid ${pidOf(holder)}`)
       expect(r.observations['postgres.blocked.count']).toBe(1)

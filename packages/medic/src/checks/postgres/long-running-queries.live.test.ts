@@ -27,7 +27,7 @@ describe('postgres.long-running-queries', () => {
       const f = findingOf(r, 'postgres.long-running-queries')
       expect(f?.severity).toBe('warning')
       const pid = (c as unknown as { processID: number }).processID
-      expect(evidenceText(f)).toMatch(new RegExp(`pid ${pid}: app / report-job running 1 s, waiting on Timeout/PgSleep: SELECT pg_sleep\\(30\\)`))
+      expect(evidenceText(f)).toMatch(new RegExp(`pid ${pid}: app / report-job running \\d+ s, waiting on Timeout/PgSleep: SELECT pg_sleep\\(30\\)`))
       const r2 = await runCheck(check, target({ criticalSeconds: 1 }), { secrets: [APP_PASSWORD] })
       expect(findingOf(r2, 'postgres.long-running-queries')?.severity).toBe('critical')
     } finally {
