@@ -26,7 +26,7 @@ const meta = {
 type Entry = [number, number, number, string[], string?, string?]
 
 /** The argument count Redis saw: the slowlog keeps at most 32 and says how many more there were. */
-function argCount(args: string[]): number {
+export function argCount(args: string[]): number {
   const last = args[args.length - 1] ?? ''
   const more = /^\.\.\. \((\d+) more arguments?\)$/.exec(last)
   return more ? args.length - 1 + Number(more[1]) - 1 : args.length - 1
