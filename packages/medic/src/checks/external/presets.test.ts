@@ -73,6 +73,12 @@ describe('provider answers', () => {
       ['', 3, 100, 3],
     ])
     expect(w[0].reset).toBe('120ms')
+    const a = rateWindows({
+      'anthropic-ratelimit-requests-limit': '50',
+      'anthropic-ratelimit-requests-remaining': '1',
+      'anthropic-ratelimit-requests-reset': '2026-11-22T02:30:00Z',
+    })
+    expect(a.map((x) => [x.name, x.remaining, x.limit, x.pct, x.reset])).toEqual([['requests', 1, 50, 2, '2026-11-22T02:30:00Z']])
   })
 
   it('auth header specs', () => {
