@@ -19,6 +19,14 @@ describe('the app environment', () => {
     expect(env.dotenv.found).toBe(true)
   })
 
+  it('resolves a relative env.file and env.compose from the baseDir option (the CLI passes its cwd)', () => {
+    fx = envFixture({ 'app.env': 'A=1\n', 'ops.yml': 'services:\n  db: {}\n' })
+    const env = buildEnvironment({ file: 'app.env', compose: 'ops.yml', baseDir: fx.dir, processEnv: {} })
+    expect(env.vars).toEqual({ A: '1' })
+    expect(env.compose?.services).toEqual(['db'])
+    expect(env.base).toBe(fx.dir)
+  })
+
   it('reads compose services, aliases and ${VAR} references', () => {
     const c = parseCompose(
       'compose.yaml',

@@ -3,8 +3,10 @@
  * `.env` file (process env wins, as python-dotenv, dotenv and docker compose do by default), and the
  * compose file beside it when there is one. Built once per run and shared by the config checks.
  *
- * Test hook: a target option `processEnv` (a plain object) replaces `process.env`, so tests state
- * exactly what the app's environment holds. medic.yaml cannot set it (envSchema is strict).
+ * Injection (for the CLI, which carries its own cwd and env, and for tests): the target options
+ * `processEnv` (a plain object, replaces `process.env`) and `baseDir` (where a relative env.file /
+ * env.compose is resolved; default the working directory). medic.yaml cannot set them (envSchema is
+ * strict); whoever builds the env target may add them.
  */
 import { readFileSync } from 'node:fs'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
@@ -34,6 +36,8 @@ export interface ComposeFile {
 
 export interface AppEnvironment {
   settings: EnvSettings
+  /** Folder relative paths are resolved from: target option `baseDir`, else the working directory. */
+  base: string
   /** Merged view: .env values overridden by the process environment. */
   vars: Record<string, string>
   /** Where each variable came from. */
@@ -138,8 +142,8 @@ export function parseCompose(path: string, text: string): ComposeFile {
   return result
 }
 
-function findCompose(settings: EnvSettings, envDir: string): ComposeFile | undefined {
-  const candidates = settings.compose ? [resolve(settings.compose)] : COMPOSE_NAMES.map((n) => join(envDir, n))
+function findCompose(settings: EnvSettings, envDir: string, base: string): ComposeFile | undefined {
+  const candidates = settings.compose ? [resolve(base, settings.compose)] : COMPOSE_NAMES.map((n) => join(envDir, n))
   for (const path of candidates) {
     const { text, error } = readSmall(path)
     if (text !== undefined) return parseCompose(path, text)
@@ -151,7 +155,8 @@ function findCompose(settings: EnvSettings, envDir: string): ComposeFile | undef
 export function buildEnvironment(options: Record<string, unknown>): AppEnvironment {
   const settings = settingsOf(options)
   const processEnv = (options.processEnv as Record<string, string | undefined> | undefined) ?? process.env
-  const path = isAbsolute(settings.file) ? settings.file : resolve(process.cwd(), settings.file)
+  const base = typeof options.baseDir === 'string' && options.baseDir ? resolve(options.baseDir) : process.cwd()
+  const path = isAbsolute(settings.file) ? settings.file : resolve(base, settings.file)
   const read = readSmall(path)
   const fileValues = read.text !== undefined ? parseDotEnv(read.text) : {}
   const lines = read.text !== undefined ? assignmentLines(read.text) : {}
@@ -179,6 +184,7 @@ export function buildEnvironment(options: Record<string, unknown>): AppEnvironme
   }
   return {
     settings,
+    base,
     vars,
     origin,
     dotenv: {
@@ -190,7 +196,7 @@ export function buildEnvironment(options: Record<string, unknown>): AppEnvironme
       ...(read.error && read.error !== 'ENOENT' ? { error: read.error } : {}),
     },
     example,
-    compose: findCompose(settings, envDir),
+    compose: findCompose(settings, envDir, base),
   }
 }
 
@@ -209,13 +215,12 @@ export function orderedNames(env: AppEnvironment): string[] {
 export function whereSet(env: AppEnvironment, name: string): string {
   if (env.origin[name] === 'process') return 'process environment'
   const line = env.dotenv.lines[name]
-  return line ? `${shortPath(env.dotenv.path)} line ${line}` : shortPath(env.dotenv.path)
+  return line ? `${shortPath(env.dotenv.path, env.base)} line ${line}` : shortPath(env.dotenv.path, env.base)
 }
 
-/** Paths relative to the working directory when below it (shorter evidence). */
-export function shortPath(p: string): string {
-  const cwd = process.cwd()
-  return p.startsWith(cwd + '/') ? p.slice(cwd.length + 1) : p
+/** Paths relative to the base folder when below it (shorter evidence). */
+export function shortPath(p: string, base: string = process.cwd()): string {
+  return p.startsWith(base + '/') ? p.slice(base.length + 1) : p
 }
 
 /** Record the facts every config check shares (cheap, idempotent). */

@@ -38,8 +38,8 @@ async function resolveHost(host: string, timeoutMs: number, signal: AbortSignal)
 }
 
 /** Compose evidence and a pointed hint: is the host a service (only resolvable inside the network)? */
-function composeEvidence(host: string, compose: ComposeFile): { evidence: Evidence; hint: string; service?: string } {
-  const file = shortPath(compose.path)
+function composeEvidence(host: string, compose: ComposeFile, base: string): { evidence: Evidence; hint: string; service?: string } {
+  const file = shortPath(compose.path, base)
   const names = compose.services.length ? compose.services.join(', ') : compose.error ? `unreadable: ${compose.error}` : 'none'
   const evidence: Evidence = { label: `compose services (${file})`, observed: names, expected: `one of them named ${host}` }
   const service = compose.services.includes(host) ? host : compose.aliases[host]
@@ -93,7 +93,7 @@ export default defineCheck({
       let fix: string | undefined
       let service: string | undefined
       if (env.compose) {
-        const c = composeEvidence(host, env.compose)
+        const c = composeEvidence(host, env.compose, env.base)
         evidence.push(c.evidence)
         if (c.hint) fix = c.hint
         service = c.service
@@ -105,7 +105,7 @@ export default defineCheck({
         title: `${vars.map((v) => v.variable).join(', ')}: host ${host} does not resolve${service ? ' here (a compose service name: it resolves only inside the compose network)' : ''}`,
         evidence,
         ...(fix ? { fix } : {}),
-        commands: [`getent hosts ${host}`, ...(env.compose ? [`docker compose -f ${shortPath(env.compose.path)} config --services`] : [])],
+        commands: [`getent hosts ${host}`, ...(env.compose ? [`docker compose -f ${shortPath(env.compose.path, env.base)} config --services`] : [])],
       })
     }
     ctx.observe('config.hosts.checked', hosts.length)

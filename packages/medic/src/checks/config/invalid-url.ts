@@ -44,7 +44,7 @@ export default defineCheck({
           { label: name, observed: `${redactUrl(value)} (${whereSet(env, name)})`, expected: 'scheme://user:password@host:port/path' },
           { label: 'problem', observed: r.problem ?? 'does not parse' },
         ],
-        commands: [`grep -n '^${name}=' ${shortPath(env.dotenv.path)} | sed -E 's#(://[^:/]*:)[^@]*@#\\1***@#'`],
+        commands: [`grep -n '^${name}=' ${shortPath(env.dotenv.path, env.base)} | sed -E 's#(://[^:/]*:)[^@]*@#\\1***@#'`],
       })
     }
     ctx.observe('config.urls.checked', names.length)

@@ -32,14 +32,14 @@ export function requirements(env: AppEnvironment, config: { auth?: { apiKey?: { 
   for (const name of env.settings.required) add({ name, severity: 'critical', because: 'listed in env.required of medic.yaml' })
   const apiKeyVar = config.auth?.apiKey?.variable
   if (apiKeyVar) add({ name: apiKeyVar, severity: 'critical', because: 'auth.apiKey.variable of medic.yaml' })
-  const dotenv = shortPath(env.dotenv.path)
+  const dotenv = shortPath(env.dotenv.path, env.base)
   for (const name of env.dotenv.keys) {
     if (WELL_KNOWN_REQUIRED.includes(name) || NEEDED_NAME.test(name)) {
       add({ name, severity: 'critical', because: `assigned in ${dotenv} line ${env.dotenv.lines[name] ?? '?'}` })
     }
   }
   if (env.compose) {
-    const file = shortPath(env.compose.path)
+    const file = shortPath(env.compose.path, env.base)
     for (const ref of env.compose.references) {
       add({
         name: ref.name,
@@ -49,7 +49,7 @@ export function requirements(env: AppEnvironment, config: { auth?: { apiKey?: { 
     }
   }
   if (env.example) {
-    const file = shortPath(env.example.path)
+    const file = shortPath(env.example.path, env.base)
     for (const name of env.example.keys) add({ name, severity: 'warning', because: `documented in ${file} line ${env.example.lines[name] ?? '?'}` })
   }
   return [...out.values()]
@@ -77,7 +77,7 @@ export default defineCheck({
     observeEnvironment(ctx, env)
     const reqs = requirements(env, ctx.config)
     if (reqs.length === 0) ctx.skip('nothing marks a variable as required (no env.required, no .env.example, no compose file)')
-    const dotenv = shortPath(env.dotenv.path)
+    const dotenv = shortPath(env.dotenv.path, env.base)
     let missing = 0
     for (const r of reqs) {
       const value = env.vars[r.name]

@@ -86,7 +86,7 @@ export default defineCheck({
         continue
       }
       weak++
-      const where = v.failed.includes('missing') ? `not set (neither the process environment nor ${shortPath(env.dotenv.path)})` : `${numbers} (${whereSet(env, c.name)})`
+      const where = v.failed.includes('missing') ? `not set (neither the process environment nor ${shortPath(env.dotenv.path, env.base)})` : `${numbers} (${whereSet(env, c.name)})`
       ctx.finding('config.weak-secret', {
         severity,
         title: `${c.name} is ${v.failed.includes('missing') ? 'missing' : `a weak secret (${v.failed.join(', ')})`}${production ? ' in production' : ''}`,
@@ -95,7 +95,7 @@ export default defineCheck({
           { label: 'failed rules', observed: v.failed.join(', '), expected: 'none' },
           { label: 'environment', observed: ctx.config.environment, expected: production ? 'weak secrets refused in production' : undefined },
         ],
-        commands: [`awk -F= '$1=="${c.name}" {print length(substr($0, index($0,"=")+1)) " characters"}' ${shortPath(env.dotenv.path)}`],
+        commands: [`awk -F= '$1=="${c.name}" {print length(substr($0, index($0,"=")+1)) " characters"}' ${shortPath(env.dotenv.path, env.base)}`],
       })
     }
     ctx.observe('config.secrets.checked', candidates.length)

@@ -15,9 +15,11 @@ export interface MigrationSettings {
 export function migrationSettings(ctx: CheckContext): MigrationSettings {
   const m = ctx.target.options.migrations as { tool?: ToolName; dir?: string } | undefined
   if (!m || !m.dir) ctx.skip('no `migrations: {tool, dir}` in this target\'s config (e.g. migrations: {tool: alembic, dir: alembic/versions})')
-  const dir = isAbsolute(m.dir) ? m.dir : resolve(process.cwd(), m.dir)
+  // `baseDir` (set by whoever builds the target, e.g. the CLI's cwd) else the working directory.
+  const base = typeof ctx.target.options.baseDir === 'string' && ctx.target.options.baseDir ? resolve(ctx.target.options.baseDir) : process.cwd()
+  const dir = isAbsolute(m.dir) ? m.dir : resolve(base, m.dir)
   if (!existsSync(dir) || !statSync(dir).isDirectory()) ctx.skip(`migrations dir ${m.dir} not found (resolved to ${dir})`)
-  const rel = relative(process.cwd(), dir)
+  const rel = relative(base, dir)
   return { tool: m.tool ?? 'alembic', dir, shownDir: rel && !rel.startsWith('..') ? rel : dir }
 }
 
