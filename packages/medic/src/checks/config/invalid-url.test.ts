@@ -99,7 +99,8 @@ describe('config.urls (config.invalid-url)', () => {
     const [cut, quoted, redis] = r.findings
     expect(evidenceText(cut)).toContain('postgres://app:*** (')
     expect(evidenceText(cut)).toContain('.env line 1')
-    expect(cut.title).toContain('unquoted # that started a comment')
+    expect(cut.title).toMatch(/^DATABASE_URL is not a valid URL: cut at an unquoted # in .*\.env$/)
+    expect(evidenceText(cut)).toContain('unquoted # that started a comment')
     // Quoted: the whole value arrives and does not parse.
     expect(evidenceText(quoted)).toContain('postgres://app:***@db:5432/reports')
     expect(quoted.title).toContain('must be percent-encoded')
@@ -109,9 +110,10 @@ describe('config.urls (config.invalid-url)', () => {
   })
 
   it('looks at any .env value with a scheme, and passes good ones', async () => {
-    fx = envFixture({ '.env': 'BROKER=amqp://guest:guest@rabbitmq:5672/\n' }, {}, { DATABASE_URL: 'postgres://app@127.0.0.1:5432/app' })
+    // BASE_URL=/ (Vite and friends set it) is a relative path, not a broken URL.
+    fx = envFixture({ '.env': 'BROKER=amqp://guest:guest@rabbitmq:5672/\n' }, {}, { DATABASE_URL: 'postgres://app@127.0.0.1:5432/app', BASE_URL: '/', PUBLIC_URL: './static' })
     const r = await runCheck(check, null, { target: fx.target })
     expect(r.status).toBe('ok')
-    expect(r.evidence[0].observed).toContain('2 parse')
+    expect(r.evidence[0].observed).toBe('2 parse (BROKER, DATABASE_URL)')
   })
 })

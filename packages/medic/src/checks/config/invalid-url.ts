@@ -26,7 +26,8 @@ export default defineCheck({
   async run(ctx) {
     const env = await appEnvironment(ctx)
     observeEnvironment(ctx, env)
-    const names = orderedNames(env).filter((n) => env.vars[n] && isUrlVariable(n, env.vars[n], env))
+    // A value starting with / or ./ is a path relative to the app (BASE_URL=/, PUBLIC_URL=./): fine.
+    const names = orderedNames(env).filter((n) => env.vars[n] && isUrlVariable(n, env.vars[n], env) && !/^\.{0,2}\//.test(env.vars[n]))
     if (names.length === 0) ctx.skip('no URL or DSN variable in the app environment')
     let invalid = 0
     for (const name of names) {
@@ -34,14 +35,13 @@ export default defineCheck({
       const r = checkUrl(value)
       if (r.ok) continue
       invalid++
-      if (env.origin[name] === '.env' && env.dotenv.hashCut.includes(name)) {
-        r.problem = `${r.problem}; the .env line holds an unquoted # that started a comment, so the value was cut there (quote the value or percent-encode # as %23)`
-      }
+      const cut = env.origin[name] === '.env' && env.dotenv.hashCut.includes(name)
+      if (cut) r.problem = `${r.problem}; the .env line holds an unquoted # that started a comment, so the value was cut there (quote the value or percent-encode # as %23)`
       ctx.finding('config.invalid-url', {
         severity: 'critical',
-        title: `${name} is not a valid URL: ${r.problem}`,
+        title: `${name} is not a valid URL: ${cut ? `cut at an unquoted # in ${shortPath(env.dotenv.path, env.base)}` : r.problem}`,
         evidence: [
-          { label: name, observed: `${redactUrl(value)} (${whereSet(env, name)})`, expected: 'scheme://user:password@host:port/path' },
+          { label: name, observed: `${redactUrl(value)} (${whereSet(env, name)})`, expected: 'scheme://host:port/path, credentials before the host, percent-encoded' },
           { label: 'problem', observed: r.problem ?? 'does not parse' },
         ],
         commands: [`grep -n '^${name}=' ${shortPath(env.dotenv.path, env.base)} | sed -E 's#(://[^:/]*:)[^@]*@#\\1***@#'`],
