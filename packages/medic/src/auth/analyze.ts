@@ -8,7 +8,7 @@ import { compactVerify, errors as joseErrors } from 'jose'
 import { maskUrl } from '../engine/redact.js'
 import type { Evidence, Severity } from '../engine/types.js'
 import { humanDuration, isoOfSeconds, relative } from './duration.js'
-import { algInfo, incompatibility, jwksFromDocument, publicKeyCandidate, secretCandidate, SUPPORTED_ALGS, type Candidate, type Jwks } from './keys.js'
+import { algInfo, incompatibility, verifyHmacSync, jwksFromDocument, publicKeyCandidate, secretCandidate, SUPPORTED_ALGS, type Candidate, type Jwks } from './keys.js'
 import { JWT_MESSAGES, type JwtFindingId } from './messages.js'
 import { checkPermissions, describeGrants, grantsOf, type Grant, type PermissionCheck } from './permissions.js'
 import { parseToken, TIME_CLAIMS, type DecodedJwt, type ParsedInput } from './token.js'
@@ -321,7 +321,7 @@ export class JwtAnalyzer {
       return
     }
     for (const c of fit) {
-      const r = await verifies(c, d.compact, alg)
+      const r = await verifies(c, d.compact, alg, d.header)
       if (r === true) {
         out.signature = { state: 'verified', detail: `verified (${alg}, ${c.label})` }
         return
@@ -331,7 +331,7 @@ export class JwtAnalyzer {
     // It does not verify: find out, where we can, which key did sign it.
     let signedWith: Candidate | undefined
     for (const c of [...this.others, ...this.variants]) {
-      if (!incompatibility(c, alg) && (await verifies(c, d.compact, alg)) === true) {
+      if (!incompatibility(c, alg) && (await verifies(c, d.compact, alg, d.header)) === true) {
         signedWith = c
         break
       }
@@ -448,7 +448,12 @@ export class JwtAnalyzer {
   }
 }
 
-async function verifies(c: Candidate, compact: string, alg: string): Promise<boolean | Error> {
+async function verifies(c: Candidate, compact: string, alg: string, header?: Record<string, unknown>): Promise<boolean | Error> {
+  // Plain HMAC tokens take the synchronous path; anything unusual (crit, b64, empty key) goes through jose.
+  if (c.hmacSecret && c.hmacSecret.length > 0 && header && header.crit === undefined && header.b64 === undefined && alg.startsWith('HS')) {
+    const dot = compact.lastIndexOf('.')
+    return verifyHmacSync(c.hmacSecret, alg, compact.slice(0, dot), compact.slice(dot + 1))
+  }
   try {
     await compactVerify(compact, await c.key(alg), { algorithms: [alg] })
     return true

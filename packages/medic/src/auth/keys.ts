@@ -4,7 +4,7 @@
  * once per algorithm, so thousands of tokens verify without re-importing. Labels describe a key
  * ("the configured secret", "JWKS key kid=abc (RSA 2048)"), never its value.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto'
+import { createHmac, createPublicKey, timingSafeEqual, type KeyObject } from 'node:crypto'
 import { maskUrl } from '../engine/redact.js'
 import { importJWK, importSPKI, type CryptoKey, type JWK } from 'jose'
 
@@ -51,6 +51,20 @@ export interface Candidate {
   alg?: string
   /** The CryptoKey for this algorithm (imported once, then cached). */
   key(alg: string): Promise<CryptoKey | Uint8Array>
+  /** Shared secrets only: the raw key for the synchronous HMAC path (the bulk of `medic jwt < tokens`). */
+  hmacSecret?: Uint8Array
+}
+
+const NODE_HASH: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' }
+
+/**
+ * HS256/384/512 with node:crypto: the same MAC jose computes, compared in constant time, without
+ * a WebCrypto round trip per token. Callers use it only for plain JWS (no `crit`, no `b64`).
+ */
+export function verifyHmacSync(secret: Uint8Array, alg: string, signingInput: string, signature: string): boolean {
+  const mac = createHmac(NODE_HASH[alg], secret).update(signingInput).digest()
+  const given = Buffer.from(signature, 'base64url')
+  return given.length === mac.length && timingSafeEqual(given, mac)
 }
 
 const HASH: Record<string, string> = { HS256: 'SHA-256', HS384: 'SHA-384', HS512: 'SHA-512' }
@@ -61,6 +75,7 @@ export function secretCandidate(secret: string | Uint8Array, label: string): Can
   return {
     label,
     family: 'hmac',
+    hmacSecret: bytes,
     key(alg) {
       let k = cache.get(alg)
       if (!k) {
