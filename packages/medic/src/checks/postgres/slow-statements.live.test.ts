@@ -3,7 +3,7 @@ import pg from 'pg'
 import { describe, expect, test } from 'vitest'
 import check from './slow-statements.js'
 import { evidenceText, findingOf, runCheck } from '../../../test/helpers/check-tester.js'
-import { APP_PASSWORD, usePgCluster } from '../../../test/helpers/pg-cluster.js'
+import { APP_PASSWORD, usePgCluster, withPgCluster } from '../../../test/helpers/pg-cluster.js'
 
 const pgc = usePgCluster()
 
@@ -42,5 +42,22 @@ describe('postgres.slow-statements', () => {
     } finally {
       await pgc.cluster.sql('CREATE EXTENSION pg_stat_statements', 'app')
     }
+  })
+
+  test('library not preloaded: info either way (superuser sees the setting; a plain role hits the 55000 error)', async () => {
+    await withPgCluster({ preload: [] }, async (c) => {
+      const r = await runCheck(check, { kind: 'postgres', url: c.superUrl })
+      const f = findingOf(r, 'postgres.slow-statements')
+      expect(f?.severity).toBe('info')
+      expect(f?.title).toContain('not preloaded and not created')
+      expect(evidenceText(f)).toContain('shared_preload_libraries: (empty)')
+      // Created without the library: the view exists but errors when read.
+      await c.sql('CREATE EXTENSION pg_stat_statements', 'app')
+      const r2 = await runCheck(check, { kind: 'postgres', url: c.url() }, { secrets: [APP_PASSWORD] })
+      const f2 = findingOf(r2, 'postgres.slow-statements')
+      expect(f2?.severity).toBe('info')
+      expect(f2?.title).toContain('created but not in shared_preload_libraries')
+      expect(f2?.fix).toContain("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'")
+    })
   })
 })
