@@ -4,7 +4,7 @@
  * errors, each with what it means. Dates are tls.expiry's business; the host name tls.hostname's.
  */
 import { defineCheck } from '../../engine/check.js'
-import { certificateEvidence, certificateOrStop, formatDate, sClient, shortName, tlsFacts, type HandshakeResult } from './handshake.js'
+import { certificateEvidence, certificateOrStop, formatDate, sClient, shortName, targetEndpoint, tlsFacts, type HandshakeResult } from './handshake.js'
 
 /** OpenSSL verify codes (as Node names them): what each means, and what to do. Data. */
 const CODES: Record<string, { title: (h: HandshakeResult) => string; fix: string }> = {
@@ -61,7 +61,7 @@ export default defineCheck({
   meta: {
     id: 'tls.chain',
     title: 'Certificate chain is trusted',
-    targets: ['tls', 'http'],
+    targets: ['tls', 'http', 'postgres', 'redis'],
     description:
       'Verifies the presented chain against the system roots plus the target\'s `ca` file and explains the verify error: self-signed, unknown issuer, incomplete chain (intermediate not sent), not yet valid, and the rarer ones.',
     defaults: {},
@@ -88,17 +88,20 @@ export default defineCheck({
       return
     }
     const what = CODES[code] ?? GENERIC
+    const ep = targetEndpoint(ctx, facts)
     ctx.finding('tls.untrusted-chain', {
-      severity: 'critical',
+      // A client that does not verify (insecure: true, sslmode=require) still connects: a risk, not an outage.
+      severity: ep.verifies.chain ? 'critical' : 'warning',
       title: what.title(h),
       evidence: [
         { label: 'verify result', observed: code === h.authorizationError ? code : `${code} (OpenSSL's last error was ${h.authorizationError})`, expected: 'chain ends in a trusted root' },
+        ...(ep.verifies.chain ? [] : [{ label: 'client verification', observed: ep.verifies.how }]),
         { label: 'certificates the client could place', observed: `${h.chain.length}: ${chainText}` },
-        { label: 'trusted roots', observed: facts.endpoint.ca ? `system roots + ${facts.endpoint.ca}` : 'system roots (no `ca:` file on this target)' },
+        { label: 'trusted roots', observed: ep.ca ? `system roots + ${ep.ca.includes('-----BEGIN') ? 'the configured CA' : ep.ca}` : 'system roots (no `ca:` file on this target)' },
         ...certificateEvidence(h, now),
       ],
       fix: what.fix,
-      commands: [`${sClient(facts.endpoint, ' -showcerts')} 2>/dev/null | grep -E 's:|i:'`, `${sClient(facts.endpoint)} 2>/dev/null | grep 'Verify return code'`],
+      commands: [`${sClient(ep, ' -showcerts')} 2>/dev/null | grep -E 's:|i:'`, `${sClient(ep)} 2>/dev/null | grep 'Verify return code'`],
     })
   },
 })

@@ -4,7 +4,7 @@
  */
 import { defineCheck } from '../../engine/check.js'
 import type { Evidence } from '../../engine/types.js'
-import { certificateEvidence, certificateOrStop, describeRemaining, formatDate, sClient, shortName, tlsFacts, type CertInfo } from './handshake.js'
+import { certificateEvidence, certificateOrStop, targetEndpoint, describeRemaining, formatDate, sClient, shortName, tlsFacts, type CertInfo } from './handshake.js'
 
 const DAY = 86_400_000
 
@@ -12,7 +12,7 @@ export default defineCheck({
   meta: {
     id: 'tls.expiry',
     title: 'Certificate validity dates',
-    targets: ['tls', 'http'],
+    targets: ['tls', 'http', 'postgres', 'redis'],
     description:
       'Reads the certificate chain the server presents (tls targets, and http targets with an https URL) and reports tls.expired when a certificate is past its notAfter date, tls.expiring when one expires within `warningDays` (critical within `criticalDays`).',
     defaults: { warningDays: 20, criticalDays: 3 },
@@ -43,7 +43,7 @@ export default defineCheck({
       observed: `${formatDate(c.validTo)} (${describeRemaining(msLeft(c))})`,
       expected,
     })
-    const commands = [`${sClient(facts.endpoint)} 2>/dev/null | openssl x509 -noout -subject -issuer -dates`]
+    const commands = [`${sClient(targetEndpoint(ctx, facts))} 2>/dev/null | openssl x509 -noout -subject -issuer -dates`]
 
     const expired = h.chain.map((c, i) => ({ c, i })).filter(({ c }) => msLeft(c) < 0)
     if (expired.length) {

@@ -7,7 +7,7 @@
  */
 import { X509Certificate } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { isIP } from 'node:net'
+import net, { isIP } from 'node:net'
 import tls, { type DetailedPeerCertificate, type PeerCertificate } from 'node:tls'
 import type { CheckContext } from '../../engine/check.js'
 import type { Target } from '../../engine/types.js'
@@ -17,12 +17,18 @@ export interface Endpoint {
   port: number
   /** SNI and the name the certificate must match. */
   servername: string
-  /** Path of extra trusted CA certificates. */
+  /** Extra trusted CA certificates: a path to a PEM file, or PEM text. */
   ca?: string
   /** `host:port`, for people. */
   label: string
-  /** Which check reports a dead endpoint for this target kind. */
-  reportedBy: string
+  /** How TLS starts: directly, or after PostgreSQL's SSLRequest. */
+  starttls?: 'postgres'
+  /** Whether this target's client verifies the chain and the host name (sslmode, `insecure:`). */
+  verifies: { chain: boolean; hostname: boolean; how: string }
+  /** The check that reports an endpoint that cannot be reached (refused, DNS, timeout); null: tls.expiry errors. */
+  deadReportedBy: string | null
+  /** The check that reports a failed handshake; null: tls.expiry errors with the reason. */
+  handshakeReportedBy: string | null
 }
 
 export interface CertInfo {
@@ -37,7 +43,7 @@ export interface CertInfo {
   fingerprint256: string
 }
 
-export type HandshakeErrorKind = 'refused' | 'dns' | 'timeout' | 'network' | 'protocol' | 'handshake' | 'config'
+export type HandshakeErrorKind = 'refused' | 'dns' | 'timeout' | 'network' | 'protocol' | 'handshake' | 'no-tls' | 'config'
 
 export interface HandshakeResult {
   ok: boolean
@@ -70,22 +76,61 @@ export interface TlsFacts {
   cert?: HandshakeResult
 }
 
-/** The TLS endpoint of a target: a `tls` target, or an `http` target whose URL is https. */
-export function endpointOf(target: Target): Endpoint | undefined {
+const VERIFIES_ALL = { chain: true, hostname: true, how: 'clients verify the chain and the host name' }
+
+/**
+ * The TLS endpoint of a target, or why there is none: a `tls` target; an `http` target whose URL is
+ * https; a `postgres` target whose URL asks for TLS (`sslmode=require|verify-ca|verify-full`,
+ * `ssl=true`; CA from `sslrootcert`); a `redis` target with a `rediss://` URL (its `tls:` settings).
+ */
+export function endpointOf(target: Target): { endpoint: Endpoint } | { skip: string } {
   const o = target.options
-  if (target.kind === 'tls') {
-    const host = String(o.host)
-    const port = Number(o.port ?? 443)
-    return { host, port, servername: String(o.servername ?? host), ca: o.ca as string | undefined, label: `${host}:${port}`, reportedBy: 'tls.expiry' }
+  const bracketless = (h: string) => h.replace(/^\[|\]$/g, '')
+  switch (target.kind) {
+    case 'tls': {
+      const host = String(o.host)
+      const port = Number(o.port ?? 443)
+      const servername = String(o.servername ?? host)
+      return { endpoint: { host, port, servername, ca: o.ca as string | undefined, label: `${host}:${port}`, verifies: VERIFIES_ALL, deadReportedBy: null, handshakeReportedBy: null } }
+    }
+    case 'http': {
+      const u = new URL(String(o.url))
+      if (u.protocol !== 'https:') return { skip: `${target.address} is not an https URL: no TLS to check` }
+      const host = bracketless(u.hostname)
+      const port = Number(u.port || 443)
+      const verifies = o.insecure ? { chain: false, hostname: false, how: 'insecure: true (this client accepts any certificate)' } : VERIFIES_ALL
+      return { endpoint: { host, port, servername: host, ca: o.ca as string | undefined, label: `${u.hostname}:${port}`, verifies, deadReportedBy: 'http.reachable', handshakeReportedBy: 'http.reachable' } }
+    }
+    case 'postgres': {
+      const u = new URL(String(o.url))
+      const mode = (u.searchParams.get('sslmode') ?? '').toLowerCase()
+      const ssl = (u.searchParams.get('ssl') ?? '').toLowerCase()
+      const asked = ['require', 'verify-ca', 'verify-full', 'no-verify'].includes(mode) || ['true', '1'].includes(ssl)
+      if (!asked) return { skip: `${target.address} does not ask for TLS (sslmode=${mode || 'unset'}): no TLS to check` }
+      const host = bracketless(u.hostname || 'localhost')
+      const port = Number(u.port || 5432)
+      // libpq semantics; node-postgres treats ssl=true like verify-full.
+      const verifies =
+        mode === 'require' || mode === 'no-verify'
+          ? { chain: false, hostname: false, how: `sslmode=${mode} (the client encrypts but does not verify the certificate)` }
+          : mode === 'verify-ca'
+            ? { chain: true, hostname: false, how: 'sslmode=verify-ca (the client verifies the chain, not the host name)' }
+            : { chain: true, hostname: true, how: mode ? `sslmode=${mode}` : 'ssl=true (node-postgres verifies the chain and the host name)' }
+      const ca = u.searchParams.get('sslrootcert') ?? undefined
+      return { endpoint: { host, port, servername: host, ca, label: `${host}:${port}`, starttls: 'postgres', verifies, deadReportedBy: 'the postgres checks', handshakeReportedBy: null } }
+    }
+    case 'redis': {
+      const u = new URL(String(o.url))
+      if (u.protocol !== 'rediss:') return { skip: `${target.address} is not a rediss:// URL: no TLS to check` }
+      const t = (o.tls ?? {}) as { ca?: string; servername?: string; insecure?: boolean }
+      const host = bracketless(u.hostname)
+      const port = Number(u.port || 6379)
+      const verifies = t.insecure ? { chain: false, hostname: false, how: 'tls.insecure: true (the client accepts any certificate)' } : VERIFIES_ALL
+      return { endpoint: { host, port, servername: t.servername ?? host, ca: t.ca, label: `${u.hostname}:${port}`, verifies, deadReportedBy: 'the redis checks', handshakeReportedBy: null } }
+    }
+    default:
+      return { skip: `TLS of ${target.kind} targets is not checked` }
   }
-  if (target.kind === 'http') {
-    const u = new URL(String(o.url))
-    if (u.protocol !== 'https:') return undefined
-    const host = u.hostname.replace(/^\[|\]$/g, '')
-    const port = Number(u.port || 443)
-    return { host, port, servername: host, ca: o.ca as string | undefined, label: `${u.hostname}:${port}`, reportedBy: 'http.reachable' }
-  }
-  return undefined
 }
 
 /** OpenSSL's error lines (`...:SSL routines:ssl3_read_bytes:tlsv1 alert protocol version:../deps/...`) down to the reason. */
@@ -163,45 +208,66 @@ export interface HandshakeOptions {
   caPem?: string
 }
 
+/** PostgreSQL's SSLRequest: length 8, code 80877103. The server answers one byte, S (TLS follows) or N. */
+const PG_SSL_REQUEST = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f])
+
 export function handshake(ep: Endpoint, opts: HandshakeOptions): Promise<HandshakeResult> {
   return new Promise((resolve) => {
     let connected = false
     let settled = false
+    let raw: net.Socket | undefined
+    let socket: tls.TLSSocket | undefined
     const done = (r: HandshakeResult) => {
       if (settled) return
       settled = true
       clearTimeout(timer)
-      socket.destroy()
+      socket?.destroy()
+      raw?.destroy()
       resolve(r)
     }
-    const socket = tls.connect({
-      host: ep.host,
-      port: ep.port,
-      // SNI is not sent for IP addresses (RFC 6066).
-      ...(isIP(ep.servername) ? {} : { servername: ep.servername }),
-      rejectUnauthorized: false,
-      // Host name is judged separately, so `authorizationError` is about the chain alone.
-      checkServerIdentity: () => undefined,
-      secureContext: secureContext(opts.caPem, opts.legacy),
-    })
+    const fail = (err: NodeJS.ErrnoException) => done({ ok: false, chain: [], error: { kind: classify(err, connected), code: err.code, message: sslReason(err.message) } })
     const timer = setTimeout(() => {
       done({ ok: false, chain: [], error: { kind: 'timeout', code: 'ETIMEDOUT', message: connected ? `no TLS handshake within ${opts.timeoutMs} ms (TCP connected)` : `no TCP connection within ${opts.timeoutMs} ms` } })
     }, opts.timeoutMs)
-    socket.on('connect', () => (connected = true))
-    socket.once('secureConnect', () => {
-      const peer = socket.getPeerCertificate(true)
-      done({
-        ok: true,
-        protocol: socket.getProtocol() ?? undefined,
-        cipher: socket.getCipher()?.name,
-        authorized: socket.authorized,
-        authorizationError: socket.authorizationError ? String((socket.authorizationError as unknown as { code?: string }).code ?? socket.authorizationError) : undefined,
-        chain: peer && peer.raw ? chainOf(peer) : [],
-        peer,
+
+    const startTls = (over?: net.Socket) => {
+      socket = tls.connect({
+        ...(over ? { socket: over } : { host: ep.host, port: ep.port }),
+        // SNI is not sent for IP addresses (RFC 6066).
+        ...(isIP(ep.servername) ? {} : { servername: ep.servername }),
+        rejectUnauthorized: false,
+        // Host name is judged separately, so `authorizationError` is about the chain alone.
+        checkServerIdentity: () => undefined,
+        secureContext: secureContext(opts.caPem, opts.legacy),
       })
+      const s = socket
+      s.on('connect', () => (connected = true))
+      s.once('secureConnect', () => {
+        const peer = s.getPeerCertificate(true)
+        done({
+          ok: true,
+          protocol: s.getProtocol() ?? undefined,
+          cipher: s.getCipher()?.name,
+          authorized: s.authorized,
+          authorizationError: s.authorizationError ? String((s.authorizationError as unknown as { code?: string }).code ?? s.authorizationError) : undefined,
+          chain: peer && peer.raw ? chainOf(peer) : [],
+          peer,
+        })
+      })
+      s.on('error', fail)
+    }
+
+    if (ep.starttls !== 'postgres') return startTls()
+    const r = net.connect({ host: ep.host, port: ep.port })
+    raw = r
+    r.on('error', fail)
+    r.on('connect', () => {
+      connected = true
+      r.write(PG_SSL_REQUEST)
     })
-    socket.on('error', (err: NodeJS.ErrnoException) => {
-      done({ ok: false, chain: [], error: { kind: classify(err, connected), code: err.code, message: sslReason(err.message) } })
+    r.once('data', (answer: Buffer) => {
+      if (answer[0] === 0x53 /* S */) return startTls(r)
+      done({ ok: false, chain: [], error: { kind: 'no-tls', message: `the server answered ${answer[0] === 0x4e ? "'N'" : `0x${answer.subarray(0, 4).toString('hex')}`} to SSLRequest: TLS is off on this PostgreSQL (ssl = off in postgresql.conf)` } })
     })
   })
 }
@@ -224,12 +290,13 @@ function trustedFingerprints(caPem: string | undefined): Set<string> {
 }
 
 export async function tlsFacts(ctx: CheckContext): Promise<TlsFacts> {
-  const ep = endpointOf(ctx.target)
-  if (!ep) ctx.skip(`${ctx.target.address} is not an https URL: no TLS to check`)
-  return ctx.shared.get(`tls:${ep.host}:${ep.port}:${ep.servername}:${ep.ca ?? ''}`, async () => {
+  const found = endpointOf(ctx.target)
+  if ('skip' in found) ctx.skip(found.skip)
+  const ep = found.endpoint
+  return ctx.shared.get(`tls:${ep.starttls ?? 'direct'}:${ep.host}:${ep.port}:${ep.servername}:${ep.ca ?? ''}`, async () => {
     let caPem: string | undefined
     try {
-      caPem = ep.ca ? readFileSync(ep.ca, 'utf8') : undefined
+      caPem = !ep.ca ? undefined : ep.ca.includes('-----BEGIN') ? ep.ca : readFileSync(ep.ca, 'utf8')
     } catch (err) {
       const error = { kind: 'config' as const, message: `cannot read the CA file ${ep.ca}: ${(err as Error).message}` }
       return { endpoint: ep, modern: { ok: false, chain: [], error }, legacy: { ok: false, chain: [], error } }
@@ -247,19 +314,29 @@ export async function tlsFacts(ctx: CheckContext): Promise<TlsFacts> {
 }
 
 /**
- * The handshake that holds the certificate, or end the check: for an http target http.reachable
- * reports a dead endpoint, so this check is skipped; for a tls target the first check (tls.expiry)
- * errors with the reason and the others are skipped, so a dead endpoint is said once.
+ * The handshake that holds the certificate, or end the check. A dead endpoint or a failed handshake
+ * is said once: by the check the target's kind names (http.reachable, the postgres/redis checks),
+ * the others being skipped; for a tls target (and a handshake failing on a datastore), tls.expiry
+ * errors with the reason and the other tls checks are skipped.
  */
 export function certificateOrStop(ctx: CheckContext, facts: TlsFacts, checkId: string): HandshakeResult & { peer: PeerCertificate } {
   ctx.observe('tls.reachable', facts.cert !== undefined)
   if (facts.cert?.peer && facts.cert.chain.length) return facts.cert as HandshakeResult & { peer: PeerCertificate }
   // Facts may be shared with another target on the same endpoint: who reports depends on this target's kind.
-  const ep = endpointOf(ctx.target) ?? facts.endpoint
+  const found = endpointOf(ctx.target)
+  const ep = 'endpoint' in found ? found.endpoint : facts.endpoint
   const err = facts.modern.error ?? facts.legacy.error
   const why = err ? `${err.kind}${err.code && !err.message.includes(err.code) ? ` ${err.code}` : ''}: ${err.message}` : 'the server sent no certificate'
-  if (ep.reportedBy === checkId) throw new Error(`no TLS handshake with ${ep.label}: ${why}`)
-  ctx.skip(`no TLS handshake with ${ep.label} (${err?.kind ?? 'no certificate'}) (see ${ep.reportedBy})`)
+  const dead = err && ['refused', 'dns', 'timeout', 'network'].includes(err.kind)
+  const reporter = (dead ? ep.deadReportedBy : ep.handshakeReportedBy) ?? 'tls.expiry'
+  if (reporter === checkId) throw new Error(`no TLS handshake with ${ep.label}: ${why}`)
+  ctx.skip(`no TLS handshake with ${ep.label} (${err?.kind ?? 'no certificate'}) (see ${reporter})`)
+}
+
+/** This target's view of the endpoint (facts may have been gathered for another target on it). */
+export function targetEndpoint(ctx: CheckContext, facts: TlsFacts): Endpoint {
+  const found = endpointOf(ctx.target)
+  return 'endpoint' in found ? found.endpoint : facts.endpoint
 }
 
 const DAY = 86_400_000
@@ -306,6 +383,7 @@ export function describeRemaining(ms: number): string {
 /** `openssl s_client` that shows what medic saw. */
 export function sClient(ep: Endpoint, extra = ''): string {
   const sni = isIP(ep.servername) ? '' : ` -servername ${ep.servername}`
-  const ca = ep.ca ? ` -CAfile ${ep.ca}` : ''
-  return `openssl s_client -connect ${ep.label}${sni}${ca}${extra} </dev/null`
+  const ca = ep.ca && !ep.ca.includes('-----BEGIN') ? ` -CAfile ${ep.ca}` : ''
+  const starttls = ep.starttls ? ` -starttls ${ep.starttls}` : ''
+  return `openssl s_client -connect ${ep.label}${starttls}${sni}${ca}${extra} </dev/null`
 }

@@ -4,13 +4,13 @@
  */
 import { checkServerIdentity } from 'node:tls'
 import { defineCheck } from '../../engine/check.js'
-import { certificateEvidence, certificateOrStop, sClient, shortName, tlsFacts } from './handshake.js'
+import { certificateEvidence, certificateOrStop, sClient, shortName, targetEndpoint, tlsFacts } from './handshake.js'
 
 export default defineCheck({
   meta: {
     id: 'tls.hostname',
     title: 'Certificate matches the host name',
-    targets: ['tls', 'http'],
+    targets: ['tls', 'http', 'postgres', 'redis'],
     description:
       'Checks that the certificate presented covers the host name in the URL (or the tls target\'s `servername`, else `host`), with the rules clients use: subject alternative names, one-label wildcards, IP address entries.',
     defaults: {},
@@ -25,7 +25,8 @@ export default defineCheck({
   async run(ctx) {
     const facts = await tlsFacts(ctx)
     const h = certificateOrStop(ctx, facts, 'tls.hostname')
-    const name = facts.endpoint.servername
+    const ep = targetEndpoint(ctx, facts)
+    const name = ep.servername
     const err = checkServerIdentity(name, h.peer)
     ctx.observe('tls.hostnameMatches', !err)
     const leaf = h.chain[0]
@@ -34,15 +35,17 @@ export default defineCheck({
       return
     }
     ctx.finding('tls.hostname-mismatch', {
-      severity: 'critical',
+      // A client that does not check the name (sslmode=require/verify-ca, insecure: true) still connects.
+      severity: ep.verifies.hostname ? 'critical' : 'warning',
       title: `certificate ${shortName(leaf.subject)} does not cover ${name}`,
       evidence: [
         { label: 'host name', observed: name, expected: 'listed in the certificate\'s subject alternative names' },
         { label: 'certificate names', observed: leaf.subjectAltName || `no subject alternative names, only ${shortName(leaf.subject)} (clients ignore the CN when SANs are absent)` },
+        ...(ep.verifies.hostname ? [] : [{ label: 'client verification', observed: ep.verifies.how }]),
         { label: 'client error', observed: `${err.message}${(err as NodeJS.ErrnoException).code ? ` (${(err as NodeJS.ErrnoException).code})` : ''}` },
         ...certificateEvidence(h, ctx.now()),
       ],
-      commands: [`${sClient(facts.endpoint)} 2>/dev/null | openssl x509 -noout -subject -ext subjectAltName`],
+      commands: [`${sClient(ep)} 2>/dev/null | openssl x509 -noout -subject -ext subjectAltName`],
     })
   },
 })

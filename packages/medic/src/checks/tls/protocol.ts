@@ -4,13 +4,13 @@
  * reports the one the server accepts.
  */
 import { defineCheck } from '../../engine/check.js'
-import { certificateOrStop, sClient, tlsFacts } from './handshake.js'
+import { certificateOrStop, targetEndpoint, sClient, tlsFacts } from './handshake.js'
 
 export default defineCheck({
   meta: {
     id: 'tls.protocol',
     title: 'No legacy TLS versions',
-    targets: ['tls', 'http'],
+    targets: ['tls', 'http', 'postgres', 'redis'],
     description:
       'Attempts a handshake offering only TLS 1.0 and 1.1; tls.legacy-protocol when the server accepts it. Also records the protocol and cipher a current client negotiates.',
     defaults: {},
@@ -44,8 +44,8 @@ export default defineCheck({
         { label: 'negotiated by a current client', observed: current },
       ],
       commands: [
-        sClient(facts.endpoint, ` -tls1_1 -cipher 'DEFAULT@SECLEVEL=0'`) + " 2>&1 | grep -E 'Protocol|Cipher|alert'",
-        sClient(facts.endpoint, ` -tls1 -cipher 'DEFAULT@SECLEVEL=0'`) + " 2>&1 | grep -E 'Protocol|Cipher|alert'",
+        sClient(targetEndpoint(ctx, facts), ` -tls1_1 -cipher 'DEFAULT@SECLEVEL=0'`) + " 2>&1 | grep -E 'Protocol|Cipher|alert'",
+        sClient(targetEndpoint(ctx, facts), ` -tls1 -cipher 'DEFAULT@SECLEVEL=0'`) + " 2>&1 | grep -E 'Protocol|Cipher|alert'",
       ],
     })
   },
