@@ -11,7 +11,7 @@ import { humanDuration, isoOfSeconds, relative } from './duration.js'
 import { algInfo, incompatibility, verifyHmacSync, jwksFromDocument, publicKeyCandidate, secretCandidate, SUPPORTED_ALGS, type Candidate, type Jwks } from './keys.js'
 import { JWT_MESSAGES, type JwtFindingId } from './messages.js'
 import { checkPermissions, describeGrants, grantsOf, type Grant, type PermissionCheck } from './permissions.js'
-import { parseToken, TIME_CLAIMS, type DecodedJwt, type ParsedInput } from './token.js'
+import { parseToken, safe, safeJson, TIME_CLAIMS, type DecodedJwt, type ParsedInput } from './token.js'
 
 export interface JwtSettings {
   secret?: string
@@ -128,7 +128,7 @@ function draft(id: JwtFindingId, severity: Severity, because: string, evidence: 
 }
 
 const asList = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v])
-const quoteList = (xs: string[]) => xs.map((x) => `"${x}"`).join(', ')
+const quoteList = (xs: string[]) => xs.slice(0, 20).map((x) => safeJson(x, 60)).join(', ') + (xs.length > 20 ? ` and ${xs.length - 20} more` : '')
 
 /** Prepared once for many tokens: keys imported once, the JWKS fetched once. */
 export class JwtAnalyzer {
@@ -252,7 +252,7 @@ export class JwtAnalyzer {
     if (alg.toLowerCase() === 'none') {
       push(
         draft('jwt.algorithm-mismatch', 'critical', 'the token is unsigned (alg "none"): anyone can forge it and verifiers must reject it', [
-          { label: 'alg', observed: `"${alg}" (unsigned, signature part ${d.signatureBytes === 0 ? 'empty' : `${d.signatureBytes} bytes`})`, expected: allowed.length ? `one of ${allowed.join(', ')}` : 'a signing algorithm such as HS256 or RS256' },
+          { label: 'alg', observed: `${safeJson(alg)} (unsigned, signature part ${d.signatureBytes === 0 ? 'empty' : `${d.signatureBytes} bytes`})`, expected: allowed.length ? `one of ${allowed.join(', ')}` : 'a signing algorithm such as HS256 or RS256' },
         ]),
       )
       out.signature = { state: 'invalid', detail: 'unsigned token (alg none)' }
@@ -271,8 +271,8 @@ export class JwtAnalyzer {
     const info = algInfo(alg)
     if (!info) {
       push(
-        draft('jwt.algorithm-mismatch', 'critical', `the token uses alg "${alg}", which no verifier here supports`, [
-          { label: 'alg', observed: `"${alg}"`, expected: `one of ${SUPPORTED_ALGS.join(', ')}` },
+        draft('jwt.algorithm-mismatch', 'critical', `the token uses alg ${safeJson(alg)}, which no verifier here supports`, [
+          { label: 'alg', observed: safeJson(alg), expected: `one of ${SUPPORTED_ALGS.join(', ')}` },
         ]),
       )
       out.signature = { state: 'invalid', detail: `unsupported alg ${alg}` }
@@ -292,9 +292,9 @@ export class JwtAnalyzer {
         const withKid = jwks.candidates.filter((c) => c.kid === kid)
         if (withKid.length === 0) {
           push(
-            draft('jwt.key-not-found', 'critical', `the token's key id "${kid}" is not in the JWKS (it has ${jwks.kids.length ? quoteList(jwks.kids) : 'no kids'})`, [
-              { label: 'kid', observed: `"${kid}"`, expected: jwks.kids.length ? `one of ${quoteList(jwks.kids)}` : 'a key id present in the JWKS' },
-              { label: 'JWKS', observed: `${maskUrl(jwks.url)}: ${jwks.candidates.length} signing key(s)`, expected: `a key with kid "${kid}"` },
+            draft('jwt.key-not-found', 'critical', `the token's key id ${safeJson(kid)} is not in the JWKS (it has ${jwks.kids.length ? quoteList(jwks.kids) : 'no kids'})`, [
+              { label: 'kid', observed: safeJson(kid), expected: jwks.kids.length ? `one of ${quoteList(jwks.kids)}` : 'a key id present in the JWKS' },
+              { label: 'JWKS', observed: `${maskUrl(jwks.url)}: ${jwks.candidates.length} signing key(s)`, expected: `a key with kid ${safeJson(kid)}` },
             ], { commands: JWT_MESSAGES['jwt.key-not-found'].commands.map((c) => c.replace('{jwks}', maskUrl(jwks!.url))) }),
           )
         }
@@ -382,15 +382,15 @@ export class JwtAnalyzer {
     const mismatches: Evidence[] = []
     const reasons: string[] = []
     if (this.settings.issuer !== undefined && c.iss !== this.settings.issuer) {
-      mismatches.push({ label: 'iss', observed: c.iss === undefined ? 'absent' : JSON.stringify(c.iss), expected: JSON.stringify(this.settings.issuer) })
-      reasons.push(c.iss === undefined ? 'issuer missing' : `issuer ${JSON.stringify(c.iss)} is not ${JSON.stringify(this.settings.issuer)}`)
+      mismatches.push({ label: 'iss', observed: c.iss === undefined ? 'absent' : safeJson(c.iss), expected: JSON.stringify(this.settings.issuer) })
+      reasons.push(c.iss === undefined ? 'issuer missing' : `issuer ${safeJson(c.iss)} is not ${JSON.stringify(this.settings.issuer)}`)
     }
     const wantAud = asList(this.settings.audience)
     if (wantAud.length > 0) {
       const aud = typeof c.aud === 'string' ? [c.aud] : Array.isArray(c.aud) ? c.aud.filter((x): x is string => typeof x === 'string') : []
       if (!aud.some((a) => wantAud.includes(a))) {
-        mismatches.push({ label: 'aud', observed: c.aud === undefined ? 'absent' : JSON.stringify(c.aud), expected: wantAud.length === 1 ? JSON.stringify(wantAud[0]) : `one of ${quoteList(wantAud)}` })
-        reasons.push(c.aud === undefined ? 'audience missing' : `audience ${JSON.stringify(c.aud)} is not ${wantAud.length === 1 ? JSON.stringify(wantAud[0]) : `one of ${quoteList(wantAud)}`}`)
+        mismatches.push({ label: 'aud', observed: c.aud === undefined ? 'absent' : safeJson(c.aud), expected: wantAud.length === 1 ? JSON.stringify(wantAud[0]) : `one of ${quoteList(wantAud)}` })
+        reasons.push(c.aud === undefined ? 'audience missing' : `audience ${safeJson(c.aud)} is not ${wantAud.length === 1 ? JSON.stringify(wantAud[0]) : `one of ${quoteList(wantAud)}`}`)
       }
     }
     if (mismatches.length > 0) push(draft('jwt.claim-mismatch', 'critical', reasons.join(' and '), mismatches))
@@ -413,7 +413,7 @@ export class JwtAnalyzer {
       expected: m.need,
     }))
     evidence.push({ label: 'token grants', observed: describeGrants(out.grants) })
-    const because = `token lacks ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''}${routes.length ? ` for ${routes.slice(0, 3).join(', ')}` : ''} (has: ${out.grants.length ? out.grants.slice(0, 5).map((g) => g.value).join(', ') : 'no roles or scopes'})`
+    const because = `token lacks ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''}${routes.length ? ` for ${routes.slice(0, 3).join(', ')}` : ''} (has: ${out.grants.length ? out.grants.slice(0, 5).map((g) => safe(g.value, 60)).join(', ') : 'no roles or scopes'})`
     out.findings.push(draft('jwt.permission-missing', 'critical', because, evidence, { httpStatus: 403 }))
   }
 
@@ -439,10 +439,10 @@ export class JwtAnalyzer {
       return
     }
     if (state.found && state.active) return
-    const because = state.found ? `the account of sub ${JSON.stringify(sub)} is inactive (${state.detail})` : `no account for sub ${JSON.stringify(sub)} (${state.detail})`
+    const because = state.found ? `the account of sub ${safeJson(sub)} is inactive (${state.detail})` : `no account for sub ${safeJson(sub)} (${state.detail})`
     out.findings.push(
       draft('jwt.subject-inactive', 'critical', because, [
-        { label: 'subject', observed: `sub ${JSON.stringify(sub)}: ${state.detail}${this.deps.subjectSource ? ` (${this.deps.subjectSource})` : ''}`, expected: 'an existing, active account' },
+        { label: 'subject', observed: `sub ${safeJson(sub)}: ${state.detail}${this.deps.subjectSource ? ` (${this.deps.subjectSource})` : ''}`, expected: 'an existing, active account' },
       ]),
     )
   }

@@ -4,6 +4,7 @@
  * `admin:users:delete`. A requirement is met only by a grant that covers it (needing `admin:*`
  * takes `admin:*` or `*`, not `admin:read`).
  */
+import { safe } from './token.js'
 
 export interface Grant {
   value: string
@@ -75,6 +76,6 @@ export function checkPermissions(grants: Grant[], needs: string[]): PermissionCh
 /** `admin (roles), user:read (scope)` for evidence; long lists are cut. */
 export function describeGrants(grants: Grant[], max = 12): string {
   if (grants.length === 0) return 'none (no roles, role, scope, scp, permissions, groups or realm_access.roles claim)'
-  const shown = grants.slice(0, max).map((g) => `${g.value} (${g.claim})`)
+  const shown = grants.slice(0, max).map((g) => `${safe(g.value, 60)} (${safe(g.claim, 60)})`)
   return grants.length > max ? `${shown.join(', ')} and ${grants.length - max} more` : shown.join(', ')
 }

@@ -6,6 +6,7 @@
 import type { Finding } from '../engine/types.js'
 import type { FindingDraft, JwtAnalysis } from './analyze.js'
 import type { ApiKeyAnalysis, ApiKeyDraft } from './apikey.js'
+import { safe } from './token.js'
 
 export type TokenResult =
   | { kind: 'jwt'; index: number; source: string; analysis: JwtAnalysis }
@@ -97,7 +98,7 @@ export function renderText(r: TokenResult, p: Paint, label?: string): string {
   lines.push(prefix + verdictLine(a.status, a.verdict, p))
   if (a.header) {
     lines.push(`  ${p.bold('header')}`)
-    for (const [k, v] of Object.entries(a.header)) lines.push(`    ${k.padEnd(10)} ${short(v)}`)
+    for (const [k, v] of Object.entries(a.header)) lines.push(`    ${safe(k, 40).padEnd(10)} ${short(v)}`)
   }
   if (a.claims) {
     lines.push(`  ${p.bold('claims')}`)
@@ -105,7 +106,7 @@ export function renderText(r: TokenResult, p: Paint, label?: string): string {
     for (const [k, v] of Object.entries(a.claims)) {
       const t = times.get(k)
       const when = t ? p.dim(`  ${t.iso} (${k === 'exp' && t.relative.endsWith('ago') ? `expired ${t.relative}` : t.relative})`) : ''
-      lines.push(`    ${k.padEnd(10)} ${short(v)}${when}`)
+      lines.push(`    ${safe(k, 40).padEnd(10)} ${short(v)}${when}`)
     }
   }
   lines.push(`  ${p.bold('signature')}  ${a.signature.detail}`)

@@ -5,6 +5,7 @@
  */
 import pg from 'pg'
 import type { SubjectState } from './analyze.js'
+import { safeJson } from './token.js'
 
 const INACTIVE = /^(f|false|0|no|n|inactive|disabled|blocked|banned|suspended|deleted|locked)$/i
 
@@ -13,7 +14,7 @@ export function subjectStateOf(rows: Record<string, unknown>[], fields: string[]
   if (rows.length === 0) return { found: false, active: false, detail: 'the query returned no row' }
   const column = fields[0] ?? '?'
   const v = rows[0][column]
-  const shown = v === null ? 'NULL' : v instanceof Date ? v.toISOString() : JSON.stringify(v)
+  const shown = v === null ? 'NULL' : v instanceof Date ? v.toISOString() : safeJson(v, 60)
   const inactive = v === null || v === false || v === 0 || (typeof v === 'string' && INACTIVE.test(v.trim()))
   // A timestamp column such as deleted_at / disabled_at: set means inactive.
   const tombstone = /(deleted|disabled|banned|locked|suspended)_?(at|on)$/i.test(column)

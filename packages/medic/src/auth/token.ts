@@ -203,5 +203,25 @@ function badNumericDates(claims: Record<string, unknown>): MalformedReason | und
   return undefined
 }
 
+/**
+ * A value from the token, made safe to print: control characters (terminal escapes) become "?",
+ * and long values are cut. Header and claims are attacker-controlled text.
+ */
+export function safe(v: string, max = 120): string {
+  const s = v.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s
+}
+
+/** JSON text of a token value, cut to `max` characters (JSON.stringify already escapes control characters). */
+export function safeJson(v: unknown, max = 120): string {
+  let s: string
+  try {
+    s = JSON.stringify(v) ?? String(v)
+  } catch {
+    s = String(v)
+  }
+  return safe(s, max)
+}
+
 /** Claims shown as times (NumericDate seconds). */
 export const TIME_CLAIMS = ['exp', 'nbf', 'iat', 'auth_time']

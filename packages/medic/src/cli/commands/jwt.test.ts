@@ -134,6 +134,17 @@ describe('medic jwt', () => {
     expect(r.stdout).toContain('2 tokens: 1 ok, 0 warning, 1 critical')
   })
 
+  it('terminal escapes in the header and claims never reach the screen raw', async () => {
+    const evil = '\u001b]0;pwned\u0007\u001b[2J'
+    const t = await new SignJWT({ sub: evil, [evil]: 1, roles: [evil], exp: nowS() - 5 }).setProtectedHeader({ alg: 'HS256', kid: evil }).sign(enc(SECRET))
+    planted.push(t, t.split('.')[2])
+    const r = await cli([t, '--jwks', jwksUrl, '--need', 'x'])
+    expect(r.code).toBe(2)
+    expect(r.stdout).not.toContain('\u001b')
+    expect(r.stdout).not.toContain('\u0007')
+    expect(r.stdout).toContain('key id "\\u001b]0;pwned\\u0007\\u001b[2J" is not in the JWKS')
+  })
+
   it('no token at all: usage error, exit 3', async () => {
     const r = await cli([], { stdin: '\n\n' })
     expect(r.code).toBe(3)
