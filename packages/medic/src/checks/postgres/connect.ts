@@ -19,22 +19,22 @@ export default defineCheck({
       'postgres.unreachable': {
         title: 'PostgreSQL is unreachable',
         fix: 'Start PostgreSQL or fix the host and port in the DSN.',
-        commands: ['pg_isready -h {host} -p {port}'],
+        commands: ['pg_isready -h <host> -p <port>'],
       },
       'postgres.auth-failed': {
         title: 'PostgreSQL rejected the credentials',
         fix: 'Fix the user or password in the DSN, or the pg_hba.conf entry.',
-        commands: ['{psql}'],
+        commands: ['psql "<dsn without password>" -c "SELECT 1"'],
       },
       'postgres.database-missing': {
         title: 'The database named in the DSN does not exist',
         fix: 'Create the database or fix its name in the DSN.',
-        commands: ['{psql}'],
+        commands: ['psql "<dsn without password>" -c "SELECT 1"'],
       },
       'postgres.connections-saturated': {
         title: 'PostgreSQL has no free connection slot',
         fix: 'Close leaked or idle-in-transaction sessions and cap the application pools.',
-        commands: ['{psql}'],
+        commands: ['psql "<dsn without password>" -c "SELECT 1"'],
       },
     },
   },
