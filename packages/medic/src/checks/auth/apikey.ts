@@ -7,7 +7,7 @@ import { analyzeApiKey } from '../../auth/apikey.js'
 import { APIKEY_MESSAGES } from '../../auth/messages.js'
 import { readDotEnv } from '../../config/dotenv.js'
 import { defineCheck } from '../../engine/check.js'
-import { apiKeyFrom, type AuthConfig } from './settings.js'
+import { apiKeyFrom, targetPlace, type AuthConfig } from './settings.js'
 
 export default defineCheck({
   meta: {
@@ -25,9 +25,10 @@ export default defineCheck({
     if (!conf) return ctx.skip('no auth.apiKey section in the config')
     if (conf.value === undefined && !conf.variable) ctx.skip('auth.apiKey names neither a value nor a variable')
     // The app reads its key from its environment: the process env wins over the .env file.
-    const dotenv = readDotEnv(resolve(process.cwd(), ctx.config.env?.file ?? '.env'))
-    const { value, source } = apiKeyFrom(conf, { ...dotenv.values, ...process.env })
-    const fromDotenv = conf.variable && process.env[conf.variable] === undefined && dotenv.values[conf.variable] !== undefined
+    const { baseDir, env } = targetPlace(ctx.target.options)
+    const dotenv = readDotEnv(resolve(baseDir, ctx.config.env?.file ?? '.env'))
+    const { value, source } = apiKeyFrom(conf, { ...dotenv.values, ...env })
+    const fromDotenv = conf.variable && env[conf.variable] === undefined && dotenv.values[conf.variable] !== undefined
     ctx.observe('apikey.present', value !== undefined && value.trim() !== '')
     if ((value === undefined || value.trim() === '') && !conf.required) ctx.skip(`${source} is not set and auth.apiKey.required is false`)
     const a = analyzeApiKey(value, { pattern: conf.pattern, source: fromDotenv ? `${source} (from ${dotenv.path})` : source, variable: conf.variable })

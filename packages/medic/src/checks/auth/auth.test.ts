@@ -1,6 +1,9 @@
 // auth.jwt and auth.apikey run as the runner runs them (CheckTester enforces the contract), on
 // tokens signed in the test with real keys and a JWKS served by a local node:http server.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { evidenceText, findingOf, runCheck } from '../../../test/helpers/check-tester.js'
@@ -124,6 +127,23 @@ describe('auth.apikey', () => {
     expect(ok.evidence[0]).toEqual({ label: 'API key', observed: 'sk_live_… (35 characters) from auth.apiKey.value', expected: 'matches ^sk_live_' })
     const test = await run(apikey, { auth: { apiKey: { value: KEY.replace('live', 'test'), pattern: '^sk_live_' } } }, [KEY.replace('live', 'test')])
     expect(test.findings[0].title).toContain('the key (sk_test_… (35 characters)) does not match ^sk_live_')
+  })
+
+  it('reads the variable from the .env under the target baseDir, with processEnv winning', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medic-apikey-'))
+    try {
+      writeFileSync(join(dir, '.env'), `PAYMENTS_KEY="Bearer ${KEY}"\n`)
+      const cfg = { auth: { apiKey: { variable: 'PAYMENTS_KEY', pattern: '^sk_live_' } } }
+      const { target } = authTarget(cfg)
+      const fromFile = await runCheck(apikey, null, { target: { ...target, options: { ...target.options, baseDir: dir, processEnv: {} } }, config: cfg, secrets: [KEY] })
+      expect(fromFile.findings.map((f) => f.id)).toEqual(['apikey.malformed'])
+      expect(evidenceText(fromFile.findings[0])).toContain(`source: variable PAYMENTS_KEY (from ${join(dir, '.env')})`)
+      expect(evidenceText(fromFile.findings[0])).toContain('the stored value starts with "Bearer "')
+      const fromEnv = await runCheck(apikey, null, { target: { ...target, options: { ...target.options, baseDir: dir, processEnv: { PAYMENTS_KEY: KEY } } }, config: cfg, secrets: [KEY] })
+      expect(fromEnv.status).toBe('ok')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('skips when not required and unset, or without an apiKey section', async () => {

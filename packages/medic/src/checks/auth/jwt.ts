@@ -11,7 +11,7 @@ import { targetFromConfig } from '../../config/resolve.js'
 import { endpointOf, pgConnection, readOnly } from '../postgres/connection.js'
 import { defineCheck, type CheckContext } from '../../engine/check.js'
 import { maskUrl } from '../../engine/redact.js'
-import { jwtSettingsFrom, type AuthConfig } from './settings.js'
+import { jwtSettingsFrom, targetPlace, type AuthConfig } from './settings.js'
 
 /**
  * The subject query runs on the postgres target's shared connection (the one the postgres checks
@@ -62,7 +62,7 @@ export default defineCheck({
     const jwt = auth.jwt
     if (!jwt) return ctx.skip('no auth.jwt section in the config')
     if (!jwt.token) return ctx.skip('no token to check: set auth.jwt.token (for example "${FAILING_TOKEN}") or run `medic jwt <token>`')
-    const settings = jwtSettingsFrom(jwt, auth.routes ?? {}, process.cwd())
+    const settings = jwtSettingsFrom(jwt, auth.routes ?? {}, targetPlace(ctx.target.options).baseDir)
     const subject = subjectDeps(ctx, auth)
     const analyzer = new JwtAnalyzer(settings, {
       now: ctx.now,

@@ -11,6 +11,17 @@ export type AuthConfig = NonNullable<MedicConfig['auth']>
 export type JwtConfig = NonNullable<AuthConfig['jwt']>
 export type ApiKeyConfig = NonNullable<AuthConfig['apiKey']>
 
+/**
+ * Where relative paths start and which environment the app sees: the target options `baseDir` and
+ * `processEnv` when whoever built the target set them (the CLI: its cwd and injected env), else
+ * the process's own (the same convention as the config and migrations checks).
+ */
+export function targetPlace(options: Record<string, unknown>): { baseDir: string; env: Record<string, string | undefined> } {
+  const baseDir = typeof options.baseDir === 'string' && options.baseDir ? resolve(options.baseDir) : process.cwd()
+  const env = options.processEnv && typeof options.processEnv === 'object' ? (options.processEnv as Record<string, string | undefined>) : process.env
+  return { baseDir, env }
+}
+
 /** `publicKey` is PEM/JWK text or a path to a file holding it (relative to `baseDir`). */
 export function readPublicKey(value: string, baseDir: string): string {
   const t = value.trim()
