@@ -161,12 +161,15 @@ export async function readOnly<T>(ctx: CheckContext, session: PgSession, fn: (q:
     ctx.signal.throwIfAborted()
     const stmtMs = Math.max(100, Math.floor(ctx.remainingMs() - 200))
     const lockMs = Math.min(stmtMs, 1000)
-    await session.client.query(`BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${stmtMs}; SET LOCAL lock_timeout = ${lockMs}`)
+    // set_config(..., true) is SET LOCAL as a parameterised query: pg_stat_statements keeps one
+    // entry for it instead of one per timeout value. The marker lets slow-statements skip medic.
+    await session.client.query('/* medic */ BEGIN TRANSACTION READ ONLY')
     try {
+      await session.client.query("/* medic */ SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $2, true)", [`${stmtMs}ms`, `${lockMs}ms`])
       const q: Query = async (sql, params) => (await session.client.query({ text: `/* medic */ ${sql}`, values: params as unknown[] })).rows
       return await fn(q)
     } finally {
-      await session.client.query('ROLLBACK').catch(() => {})
+      await session.client.query('/* medic */ ROLLBACK').catch(() => {})
     }
   } finally {
     release()

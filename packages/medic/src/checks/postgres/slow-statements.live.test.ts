@@ -28,6 +28,11 @@ describe('postgres.slow-statements', () => {
     expect(f?.severity).toBe('warning')
     expect(evidenceText(f)).toMatch(/#1: mean 6\d\.\d ms × 6 calls = 0\.\d s total, 6 rows: SELECT pg_sleep\(\$\d\), \$\d::int AS report_id/)
     expect(f?.commands[0]).toContain('mean_exec_time')
+    // With every threshold at zero, medic's own statements still never show up.
+    const all = await runCheck(check, { kind: 'postgres', url: pgc.cluster.url(), thresholds: { 'postgres.slow-statements': { meanMs: 0, minCalls: 1, top: 500 } } }, { secrets: [APP_PASSWORD] })
+    const listed = evidenceText(findingOf(all, 'postgres.slow-statements'))
+    expect(listed).toContain('report_id')
+    expect(listed).not.toMatch(/pg_stat_statements|set_config|READ ONLY|pg_settings|ROLLBACK|BEGIN|pg_backend_pid/)
   })
 
   test('extension not created in the database: info finding saying how to enable it', async () => {
