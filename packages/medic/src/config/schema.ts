@@ -22,7 +22,7 @@ export const metricsSourceSchema = z.union([
 export const jwtSchema = z
   .object({
     secret: z.string().optional(),
-    publicKey: z.string().optional().describe('PEM text or a path to a PEM file'),
+    publicKey: z.string().optional().describe('PEM public key or certificate, or a JWK/JWKS (JSON): the text or a path to a file'),
     jwks: z.string().url().optional(),
     algorithms: z.array(z.string()).optional(),
     issuer: z.string().optional(),
