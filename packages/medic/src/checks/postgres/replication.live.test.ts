@@ -2,6 +2,7 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import check from './replication.js'
+import longRunning from './long-running-queries.js'
 import { evidenceText, findingOf, runCheck } from '../../../test/helpers/check-tester.js'
 import { startPgCluster, startStandby, type PgCluster } from '../../../test/helpers/pg-cluster.js'
 
@@ -47,5 +48,13 @@ describe('postgres.replication', () => {
     } finally {
       await standby.sql('SELECT pg_wal_replay_resume()')
     }
+  })
+
+  test('long-running-queries lists the primary\'s walsender apart and does not count it', async () => {
+    await sleep(1100)
+    const r = await runCheck(longRunning, { kind: 'postgres', url: primary.superUrl, thresholds: { 'postgres.long-running-queries': { warningSeconds: 1 } } })
+    expect(r.findings).toEqual([])
+    expect(r.observations['postgres.longRunning.walsenders']).toBe(1)
+    expect(r.evidence.map((e) => `${e.label}: ${e.observed}`).join('\n')).toMatch(/walsender \(not counted\): pid \d+ \S+ \d+ s/)
   })
 })
