@@ -21,7 +21,8 @@ const CODES: Record<string, { title: (h: HandshakeResult) => string; fix: string
     fix: 'Either the server leaves out part of the chain, or the CA is private: serve the full chain (leaf + intermediates, e.g. fullchain.pem), and for a private CA add its root to the clients\' trust store (medic: `ca: <root.pem>`).',
   },
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: {
-    title: (h) => `incomplete chain: the server sends only its own certificate, and its issuer ${shortName(h.chain[0].issuer)} is not a trusted root`,
+    // With the leaf alone, a missing intermediate and a private root look the same: say both.
+    title: (h) => `the server sends only its own certificate and its issuer ${shortName(h.chain[0].issuer)} is not trusted here: incomplete chain (intermediate not sent) or a private CA`,
     fix: 'Configure the server with the full chain: the leaf followed by the intermediate certificate(s) (certbot: fullchain.pem, not cert.pem; nginx ssl_certificate, Node `cert:` with both PEMs). Browsers may hide this by caching intermediates; API clients, curl and Node fail. If the issuer is a private root instead, trust it with `ca:`.',
   },
   UNABLE_TO_GET_ISSUER_CERT: {
@@ -61,7 +62,7 @@ export default defineCheck({
   meta: {
     id: 'tls.chain',
     title: 'Certificate chain is trusted',
-    targets: ['tls', 'http', 'postgres', 'redis'],
+    targets: ['tls', 'http', 'postgres', 'mysql', 'redis'],
     description:
       'Verifies the presented chain against the system roots plus the target\'s `ca` file and explains the verify error: self-signed, unknown issuer, incomplete chain (intermediate not sent), not yet valid, and the rarer ones.',
     defaults: {},

@@ -12,7 +12,7 @@ export default defineCheck({
   meta: {
     id: 'tls.expiry',
     title: 'Certificate validity dates',
-    targets: ['tls', 'http', 'postgres', 'redis'],
+    targets: ['tls', 'http', 'postgres', 'mysql', 'redis'],
     description:
       'Reads the certificate chain the server presents (tls targets, and http targets with an https URL) and reports tls.expired when a certificate is past its notAfter date, tls.expiring when one expires within `warningDays` (critical within `criticalDays`).',
     defaults: { warningDays: 20, criticalDays: 3 },

@@ -21,8 +21,8 @@ export interface Endpoint {
   ca?: string
   /** `host:port`, for people. */
   label: string
-  /** How TLS starts: directly, or after PostgreSQL's SSLRequest. */
-  starttls?: 'postgres'
+  /** How TLS starts: directly, or after the protocol's own request (PostgreSQL SSLRequest, MySQL SSL request packet). */
+  starttls?: 'postgres' | 'mysql'
   /** Whether this target's client verifies the chain and the host name (sslmode, `insecure:`). */
   verifies: { chain: boolean; hostname: boolean; how: string }
   /** The check that reports an endpoint that cannot be reached (refused, DNS, timeout); null: tls.expiry errors. */
@@ -119,6 +119,25 @@ export function endpointOf(target: Target): { endpoint: Endpoint } | { skip: str
       const ca = u.searchParams.get('sslrootcert') ?? undefined
       return { endpoint: { host, port, servername: host, ca, label: `${host}:${port}`, starttls: 'postgres', verifies, deadReportedBy: 'the postgres checks', handshakeReportedBy: null } }
     }
+    case 'mysql': {
+      const u = new URL(String(o.url))
+      const p = (...names: string[]) => names.map((n) => u.searchParams.get(n)).find((v) => v !== null) ?? ''
+      const mode = p('ssl-mode', 'sslmode', 'ssl_mode').toUpperCase().replace(/-/g, '_')
+      const ssl = p('ssl').toLowerCase()
+      const prisma = p('sslaccept').toLowerCase()
+      const asked = ['REQUIRED', 'REQUIRE', 'VERIFY_CA', 'VERIFY_IDENTITY'].includes(mode) || ['true', '1'].includes(ssl) || ssl.startsWith('{') || prisma !== ''
+      if (!asked) return { skip: `${target.address} does not ask for TLS (ssl-mode=${mode || 'unset'}): no TLS to check` }
+      const host = bracketless(u.hostname || 'localhost')
+      const port = Number(u.port || 3306)
+      const verifies =
+        mode === 'REQUIRED' || mode === 'REQUIRE' || prisma === 'accept_invalid_certs' || /"rejectUnauthorized"\s*:\s*false/.test(ssl)
+          ? { chain: false, hostname: false, how: `${mode ? `ssl-mode=${mode}` : 'ssl with rejectUnauthorized false'} (the client encrypts but does not verify the certificate)` }
+          : mode === 'VERIFY_CA'
+            ? { chain: true, hostname: false, how: 'ssl-mode=VERIFY_CA (the client verifies the chain, not the host name)' }
+            : { chain: true, hostname: true, how: mode ? `ssl-mode=${mode}` : 'ssl on (mysql2 verifies the chain and the host name)' }
+      const ca = p('ssl-ca', 'sslca', 'ssl_ca', 'sslrootcert') || undefined
+      return { endpoint: { host, port, servername: host, ca, label: `${host}:${port}`, starttls: 'mysql', verifies, deadReportedBy: 'the mysql checks', handshakeReportedBy: null } }
+    }
     case 'redis': {
       const u = new URL(String(o.url))
       if (u.protocol !== 'rediss:') return { skip: `${target.address} is not a rediss:// URL: no TLS to check` }
@@ -211,6 +230,48 @@ export interface HandshakeOptions {
 /** PostgreSQL's SSLRequest: length 8, code 80877103. The server answers one byte, S (TLS follows) or N. */
 const PG_SSL_REQUEST = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f])
 
+/** MySQL capability flags medic announces in its SSL request: long password, 4.1 protocol, SSL, secure connection, plugin auth. */
+const MYSQL_CAPS = 0x1 | 0x200 | 0x800 | 0x8000 | 0x80000
+const CLIENT_SSL = 0x800
+
+/**
+ * MySQL/MariaDB start TLS inside the protocol: the server greets first (HandshakeV10, with CLIENT_SSL
+ * among its capabilities when TLS is on), the client answers with a 32-byte SSL request packet, then
+ * the TLS handshake runs on the same socket. An error packet (0xff) instead of a greeting is the
+ * server refusing the connection (too many connections, host blocked).
+ */
+function mysqlSslRequest(r: net.Socket, onReady: () => void, onFail: (message: string, kind?: HandshakeErrorKind) => void): void {
+  let buf = Buffer.alloc(0)
+  const onData = (chunk: Buffer) => {
+    buf = Buffer.concat([buf, chunk])
+    if (buf.length < 4) return
+    const len = buf.readUIntLE(0, 3)
+    if (buf.length < 4 + len) return
+    r.off('data', onData)
+    const seq = buf[3]
+    const payload = buf.subarray(4, 4 + len)
+    if (payload[0] === 0xff) {
+      const code = payload.readUInt16LE(1)
+      const text = payload.subarray(payload[3] === 0x23 ? 9 : 3).toString('utf8')
+      return onFail(`the server refused the connection before TLS: ${code} ${text}`, 'handshake')
+    }
+    if (payload[0] !== 10) return onFail(`not a MySQL greeting (protocol byte ${payload[0]})`, 'protocol')
+    const versionEnd = payload.indexOf(0, 1)
+    const version = payload.subarray(1, versionEnd).toString('latin1')
+    // version NUL, connection id (4), auth data part 1 (8), filler (1), then the capability flags' low 16 bits.
+    const capsLow = payload.readUInt16LE(versionEnd + 1 + 4 + 8 + 1)
+    if (!(capsLow & CLIENT_SSL)) return onFail(`the server (${version}) does not offer TLS: have_ssl is DISABLED (no ssl_cert/ssl_key configured)`)
+    const packet = Buffer.alloc(4 + 32)
+    packet.writeUIntLE(32, 0, 3)
+    packet[3] = seq + 1
+    packet.writeUInt32LE(MYSQL_CAPS, 4)
+    packet.writeUInt32LE(16 * 1024 * 1024, 8)
+    packet[12] = 33 // utf8_general_ci
+    r.write(packet, () => onReady())
+  }
+  r.on('data', onData)
+}
+
 export function handshake(ep: Endpoint, opts: HandshakeOptions): Promise<HandshakeResult> {
   return new Promise((resolve) => {
     let connected = false
@@ -257,10 +318,14 @@ export function handshake(ep: Endpoint, opts: HandshakeOptions): Promise<Handsha
       s.on('error', fail)
     }
 
-    if (ep.starttls !== 'postgres') return startTls()
+    if (!ep.starttls) return startTls()
     const r = net.connect({ host: ep.host, port: ep.port })
     raw = r
     r.on('error', fail)
+    if (ep.starttls === 'mysql') {
+      r.on('connect', () => (connected = true))
+      return mysqlSslRequest(r, () => startTls(r), (message, kind = 'no-tls') => done({ ok: false, chain: [], error: { kind, message } }))
+    }
     r.on('connect', () => {
       connected = true
       r.write(PG_SSL_REQUEST)

@@ -10,7 +10,7 @@ export default defineCheck({
   meta: {
     id: 'tls.hostname',
     title: 'Certificate matches the host name',
-    targets: ['tls', 'http', 'postgres', 'redis'],
+    targets: ['tls', 'http', 'postgres', 'mysql', 'redis'],
     description:
       'Checks that the certificate presented covers the host name in the URL (or the tls target\'s `servername`, else `host`), with the rules clients use: subject alternative names, one-label wildcards, IP address entries.',
     defaults: {},

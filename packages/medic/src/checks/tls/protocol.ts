@@ -10,7 +10,7 @@ export default defineCheck({
   meta: {
     id: 'tls.protocol',
     title: 'No legacy TLS versions',
-    targets: ['tls', 'http', 'postgres', 'redis'],
+    targets: ['tls', 'http', 'postgres', 'mysql', 'redis'],
     description:
       'Attempts a handshake offering only TLS 1.0 and 1.1; tls.legacy-protocol when the server accepts it. Also records the protocol and cipher a current client negotiates.',
     defaults: {},
