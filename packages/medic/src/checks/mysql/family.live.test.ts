@@ -10,6 +10,10 @@ import { blackhole, freePort } from '../../../test/helpers/ports.js'
 import { configSchema } from '../../config/schema.js'
 import { resolveTargets } from '../../config/resolve.js'
 import { runChecks } from '../../engine/runner.js'
+import { defineCheck } from '../../engine/check.js'
+import { ResourceCache } from '../../engine/shared.js'
+import { runCheck } from '../../../test/helpers/check-tester.js'
+import { query, sessionOrSkip } from './client.js'
 import { mysqlChecks } from './index.js'
 
 let db: MariaDbServer
@@ -80,5 +84,44 @@ describe('mysql family', () => {
     } finally {
       await hole.close()
     }
+  })
+})
+
+describe('mysql session limits', () => {
+  it('a statement that outlives the deadline is cut: the check ends by its deadline and the server drops the statement', async () => {
+    // A stand-in check that runs one slow statement through the same session and query helper.
+    const slow = defineCheck({
+      meta: { id: 'mysql.test-slow', title: 'slow', targets: ['mysql'], description: 'test only', defaults: {}, findings: {} },
+      async run(ctx) {
+        const s = await sessionOrSkip(ctx)
+        await query(ctx, s, 'SELECT SLEEP(20) AS medic_test_sleep')
+      },
+    })
+    const started = performance.now()
+    const r = await runCheck(slow, { kind: 'mysql', url: db.url() }, { timeoutMs: 1000, shared: new ResourceCache() })
+    expect(performance.now() - started).toBeLessThan(1500)
+    expect(r.status).toBe('error')
+    expect(r.reason).toContain('timed out after 1000 ms')
+    // max_statement_time (the deadline rounded up to whole seconds) ends it server-side too.
+    let left = 1
+    for (let i = 0; i < 40 && left > 0; i++) {
+      await new Promise((res) => setTimeout(res, 100))
+      const rows = (await db.root("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE INFO LIKE '%medic_test_sleep%' AND INFO NOT LIKE '%PROCESSLIST%'")) as { n: number }[]
+      left = Number(rows[0].n)
+    }
+    expect(left).toBe(0)
+  })
+
+  it('the session is read-only: a write through it is refused by the server', async () => {
+    const write = defineCheck({
+      meta: { id: 'mysql.test-write', title: 'write', targets: ['mysql'], description: 'test only', defaults: {}, findings: {} },
+      async run(ctx) {
+        const s = await sessionOrSkip(ctx)
+        await query(ctx, s, 'CREATE TABLE appdb.medic_should_not_exist (id INT)')
+      },
+    })
+    const r = await runCheck(write, { kind: 'mysql', url: db.url() })
+    expect(r.status).toBe('error')
+    expect(r.reason).toMatch(/READ ONLY transaction/i)
   })
 })
