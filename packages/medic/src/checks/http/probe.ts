@@ -231,7 +231,7 @@ export async function probe(url: URL, opts: ProbeOptions): Promise<ProbeResult> 
       res.on('data', (chunk: Buffer) => {
         if (settled) return
         const room = opts.maxBodyBytes - size
-        if (chunk.length >= room) {
+        if (chunk.length > room) {
           chunks.push(chunk.subarray(0, room))
           size += room
           result.bodyTruncated = true
