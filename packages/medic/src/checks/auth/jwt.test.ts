@@ -1,16 +1,12 @@
-// auth.jwt and auth.apikey run as the runner runs them (CheckTester enforces the contract), on
+// auth.jwt runs as the runner runs it (CheckTester enforces the contract), on
 // tokens signed in the test with real keys and a JWKS served by a local node:http server.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { evidenceText, findingOf, runCheck } from '../../../test/helpers/check-tester.js'
 import { configSchema } from '../../config/schema.js'
 import { resolveTargets } from '../../config/resolve.js'
 import type { Target } from '../../engine/types.js'
-import apikey from './apikey.js'
 import jwt from './jwt.js'
 
 const SECRET = 'check-secret-Vb7Nq2Lm9Xc4Zr8Tw1Ps6Kd3Hf5Gj0'
@@ -24,7 +20,7 @@ function authTarget(config: Record<string, unknown>): { target: Target; config: 
   return { target, config }
 }
 
-async function run(check: typeof jwt | typeof apikey, config: Record<string, unknown>, secrets: string[]) {
+async function run(check: typeof jwt, config: Record<string, unknown>, secrets: string[]) {
   const { target } = authTarget(config)
   return runCheck(check, null, { target, config, secrets })
 }
@@ -92,62 +88,5 @@ describe('auth.jwt', () => {
     const r = await run(jwt, { auth: { jwt: { jwks: 'http://127.0.0.1:9/jwks.json', token } } }, [token])
     expect(r.status).toBe('error')
     expect(r.reason).toContain('could not fetch the JWKS from http://127.0.0.1:9/jwks.json')
-  })
-})
-
-describe('auth.apikey', () => {
-  const KEY = 'sk_live_51Hb7wQe3Kx9Lm2Np5Rt8Vz0Yc4'
-
-  it('missing variable: apikey.missing', async () => {
-    delete process.env.MEDIC_TEST_MISSING_KEY
-    const r = await run(apikey, { auth: { apiKey: { variable: 'MEDIC_TEST_MISSING_KEY', pattern: '^sk_(live|test)_' } } }, [])
-    expect(r.findings.map((f) => f.id)).toEqual(['apikey.missing'])
-    expect(r.findings[0].title).toBe('API key missing: variable MEDIC_TEST_MISSING_KEY is not set')
-    expect(r.findings[0].commands).toContain('printenv MEDIC_TEST_MISSING_KEY | wc -c')
-    expect(r.observations['apikey.present']).toBe(false)
-  })
-
-  it('a key with quotes and a newline from the environment: apikey.malformed, key never shown', async () => {
-    process.env.MEDIC_TEST_API_KEY = `"${KEY}"\n`
-    try {
-      const r = await run(apikey, { auth: { apiKey: { variable: 'MEDIC_TEST_API_KEY', pattern: '^sk_(live|test)_[A-Za-z0-9]{24,}$' } } }, [KEY, KEY.slice(8)])
-      expect(r.findings.map((f) => f.id)).toEqual(['apikey.malformed'])
-      const ev = evidenceText(r.findings[0])
-      expect(ev).toContain('the key ends with a line break')
-      expect(ev).toContain('wrapped in quotes')
-      expect(ev).toContain('source: variable MEDIC_TEST_API_KEY')
-    } finally {
-      delete process.env.MEDIC_TEST_API_KEY
-    }
-  })
-
-  it('a well-formed value: ok with its shape; a test key where live is required: malformed', async () => {
-    const ok = await run(apikey, { auth: { apiKey: { value: KEY, pattern: '^sk_live_' } } }, [KEY])
-    expect(ok.status).toBe('ok')
-    expect(ok.evidence[0]).toEqual({ label: 'API key', observed: 'sk_live_… (35 characters) from auth.apiKey.value', expected: 'matches ^sk_live_' })
-    const test = await run(apikey, { auth: { apiKey: { value: KEY.replace('live', 'test'), pattern: '^sk_live_' } } }, [KEY.replace('live', 'test')])
-    expect(test.findings[0].title).toContain('the key (sk_test_… (35 characters)) does not match ^sk_live_')
-  })
-
-  it('reads the variable from the .env under the target baseDir, with processEnv winning', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'medic-apikey-'))
-    try {
-      writeFileSync(join(dir, '.env'), `PAYMENTS_KEY="Bearer ${KEY}"\n`)
-      const cfg = { auth: { apiKey: { variable: 'PAYMENTS_KEY', pattern: '^sk_live_' } } }
-      const { target } = authTarget(cfg)
-      const fromFile = await runCheck(apikey, null, { target: { ...target, options: { ...target.options, baseDir: dir, processEnv: {} } }, config: cfg, secrets: [KEY] })
-      expect(fromFile.findings.map((f) => f.id)).toEqual(['apikey.malformed'])
-      expect(evidenceText(fromFile.findings[0])).toContain(`source: variable PAYMENTS_KEY (from ${join(dir, '.env')})`)
-      expect(evidenceText(fromFile.findings[0])).toContain('the stored value starts with "Bearer "')
-      const fromEnv = await runCheck(apikey, null, { target: { ...target, options: { ...target.options, baseDir: dir, processEnv: { PAYMENTS_KEY: KEY } } }, config: cfg, secrets: [KEY] })
-      expect(fromEnv.status).toBe('ok')
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
-  })
-
-  it('skips when not required and unset, or without an apiKey section', async () => {
-    expect((await run(apikey, { auth: { apiKey: { variable: 'MEDIC_TEST_NOPE', required: false } } }, [])).status).toBe('skipped')
-    expect((await run(apikey, { auth: { routes: {} } }, [])).status).toBe('skipped')
   })
 })
