@@ -165,7 +165,8 @@ export async function probe(url: URL, opts: ProbeOptions): Promise<ProbeResult> 
         const phase = phaseNow()
         result.ok = false
         // OpenSSL's error lines (`...:SSL routines:ssl3_read_bytes:tlsv1 alert protocol version:../deps/...`) down to the reason.
-        const message = /SSL routines:[^:]*:([^:]+):/.exec(err.message)?.[1] ?? err.message.trim()
+        let message = /SSL routines:[^:]*:([^:]+):/.exec(err.message)?.[1] ?? err.message.trim()
+        if (/wrong version number|packet length too long/i.test(message)) message += ': the port does not speak TLS (use http://?)'
         result.failure = { kind: classify(err, phase, isHttps), phase, code: err.code, message }
       } else {
         result.ok = true

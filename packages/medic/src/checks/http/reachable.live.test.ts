@@ -97,3 +97,12 @@ describe('http.reachable', () => {
     expect(evidenceText(findingOf(r, 'http.unreachable'))).toContain('cannot read the CA file /nonexistent/ca.pem')
   })
 })
+
+describe('http.reachable, https URL on a plain HTTP port', () => {
+  it('says the port does not speak TLS', async () => {
+    const r = await runCheck(reachable, { kind: 'http', url: plain.url.replace('http:', 'https:') })
+    const f = findingOf(r, 'http.unreachable')
+    expect(f?.title).toContain('TLS handshake with 127.0.0.1')
+    expect(evidenceText(f)).toMatch(/wrong version number: the port does not speak TLS \(use http:\/\/\?\)/)
+  })
+})

@@ -97,3 +97,17 @@ describe('tls.expiry', () => {
     expect(h.reason).toContain('(see http.reachable)')
   })
 })
+
+describe('tls.expiry on a port that does not speak TLS', () => {
+  it('errors saying the port is not TLS', async () => {
+    const { serve } = await import('../../../test/helpers/http-server.js')
+    const plain = await serve({})
+    try {
+      const r = await runCheck(expiry, { kind: 'tls', host: '127.0.0.1', port: plain.port })
+      expect(r.status).toBe('error')
+      expect(r.reason).toMatch(/wrong version number: the port does not speak TLS/)
+    } finally {
+      await plain.close()
+    }
+  })
+})

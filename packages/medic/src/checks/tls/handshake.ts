@@ -155,7 +155,10 @@ export function endpointOf(target: Target): { endpoint: Endpoint } | { skip: str
 /** OpenSSL's error lines (`...:SSL routines:ssl3_read_bytes:tlsv1 alert protocol version:../deps/...`) down to the reason. */
 export function sslReason(message: string): string {
   const m = /SSL routines:[^:]*:([^:]+):/.exec(message)
-  return m ? m[1] : message.trim()
+  const reason = m ? m[1] : message.trim()
+  // What OpenSSL says when the other side answers with something that is not TLS at all.
+  if (/wrong version number|packet length too long|http request/i.test(reason)) return `${reason}: the port does not speak TLS (plain HTTP or another protocol?)`
+  return reason
 }
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL'])
