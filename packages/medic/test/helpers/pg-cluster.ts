@@ -45,6 +45,8 @@ export interface PgClusterOptions {
   preload?: string[]
   /** Extra postgresql.conf settings, written verbatim as `key = 'value'`. */
   settings?: Record<string, string>
+  /** pg_hba.conf lines put before the default ones (first match wins), e.g. `host all locked 127.0.0.1/32 reject`. */
+  hba?: string[]
 }
 
 export interface PgCluster {
@@ -182,6 +184,7 @@ export async function startPgCluster(opts: PgClusterOptions = {}): Promise<PgClu
   try {
     // A copy of a prepared template is much faster than initdb under load (several files start clusters at once).
     await run('cp', ['-a', join(await templateDir(bin, version, uid, gid), 'data'), data])
+    if (opts.hba?.length) writeFileSync(join(data, 'pg_hba.conf'), `${opts.hba.join('\n')}\n${HBA}`)
     const preload = opts.preload ?? ['pg_stat_statements']
     const settings: Record<string, string> = {
       listen_addresses: '127.0.0.1',

@@ -110,7 +110,7 @@ export const PG_FAILURE_RULES: Rule[] = [
     finding: 'postgres.auth-failed',
     codes: ['28000'],
     message: /pg_hba\.conf/i,
-    summary: (e) => `pg_hba.conf on ${at(e)} has no entry allowing role "${e.user}" to database "${e.database}" from this host`,
+    summary: (e) => `pg_hba.conf on ${at(e)} has no entry allowing (or has one rejecting) role "${e.user}" to database "${e.database}" from this host`,
     fix: (e) =>
       `Add a line to pg_hba.conf such as \`host ${e.database} ${e.user} <client-ip>/32 scram-sha-256\` and reload (SELECT pg_reload_conf()); check whether the server requires SSL (hostssl) and the DSN lacks sslmode=require.`,
   },

@@ -7,7 +7,8 @@ import { APP_PASSWORD, holdConnections, startPgCluster, type PgCluster } from '.
 
 let c: PgCluster
 beforeAll(async () => {
-  c = await startPgCluster({ maxConnections: 10, reserved: 3 })
+  c = await startPgCluster({ maxConnections: 10, reserved: 3, hba: ['host all locked 127.0.0.1/32 reject'] })
+  await c.sql("CREATE ROLE locked LOGIN PASSWORD 'locked-pw-1'")
 })
 afterAll(async () => {
   await c?.stop()
@@ -39,6 +40,23 @@ describe('postgres.connect', () => {
     expect(f?.severity).toBe('critical')
     // scram hides whether the role exists: PostgreSQL answers 28P01 for an unknown role too.
     expect(evidenceText(f)).toMatch(/role "ghost"/)
+  })
+
+  test('no password in the DSN while the server asks for one: auth-failed, no-password', async () => {
+    const r = await runCheck(check, { kind: 'postgres', url: c.url('app', 'app', '') })
+    const f = findingOf(r, 'postgres.auth-failed')
+    expect(f?.severity).toBe('critical')
+    expect(r.observations['postgres.connectError']).toBe('no-password')
+    expect(evidenceText(f)).toContain('asked for a password for role "app" but the DSN has none')
+  })
+
+  test('pg_hba.conf rejects the role: auth-failed, no-hba-entry (28000)', async () => {
+    const r = await runCheck(check, { kind: 'postgres', url: c.url('locked', 'app', 'locked-pw-1') }, { secrets: ['locked-pw-1'] })
+    const f = findingOf(r, 'postgres.auth-failed')
+    expect(f?.severity).toBe('critical')
+    expect(r.observations['postgres.connectError']).toBe('no-hba-entry')
+    expect(evidenceText(f)).toMatch(/28000: pg_hba\.conf rejects connection for host "127\.0\.0\.1", user "locked"/)
+    expect(f?.fix).toContain('pg_hba.conf')
   })
 
   test('missing database: database-missing (critical)', async () => {
