@@ -118,7 +118,8 @@ function draft(id: JwtFindingId, severity: Severity, because: string, evidence: 
   return {
     id,
     severity,
-    title: extra.title ?? `${m.title}: ${because}`,
+    // "token expired 3 h ago" says it all; "issuer \"x\" is not \"y\"" needs the finding's title before it.
+    title: extra.title ?? (/^(token |the token|the signature|the account|no account)/.test(because) ? because : `${m.title}: ${because}`),
     because,
     evidence,
     fix: extra.fix ?? m.fix,
