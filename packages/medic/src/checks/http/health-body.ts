@@ -73,17 +73,18 @@ function statusOf(o: Record<string, unknown>): { state: HealthState; raw: string
   return undefined
 }
 
-function outputOf(o: Record<string, unknown>): string | undefined {
+function outputOf(o: Record<string, unknown>, depth = 0): string | undefined {
+  if (depth > MAX_DEPTH) return undefined
   for (const k of OUTPUT_KEYS) {
     const v = o[k]
     if (typeof v === 'string' && v.trim()) return v.trim()
     if (isObject(v)) {
-      const nested = outputOf(v)
+      const nested = outputOf(v, depth + 1)
       if (nested) return nested
     }
   }
   // Spring puts the error under details: { details: { error: "..." } }
-  if (isObject(o.details)) return outputOf(o.details)
+  if (isObject(o.details)) return outputOf(o.details, depth + 1)
   return undefined
 }
 
