@@ -145,6 +145,14 @@ describe('medic jwt', () => {
     expect(r.stdout).toContain('key id "\\u001b]0;pwned\\u0007\\u001b[2J" is not in the JWKS')
   })
 
+  it('colour only on a terminal, and never with NO_COLOR or --no-color', async () => {
+    const t = await token({ sub: 'a', exp: nowS() - 100 })
+    expect((await cli([t, '--secret', SECRET], { tty: true })).stdout).toContain('\u001b[31m')
+    expect((await cli([t, '--secret', SECRET], { tty: true, env: { NO_COLOR: '1' } })).stdout).not.toContain('\u001b[')
+    expect((await cli([t, '--secret', SECRET, '--no-color'], { tty: true })).stdout).not.toContain('\u001b[')
+    expect((await cli([t, '--secret', SECRET])).stdout).not.toContain('\u001b[')
+  })
+
   it('no token at all: usage error, exit 3', async () => {
     const r = await cli([], { stdin: '\n\n' })
     expect(r.code).toBe(3)

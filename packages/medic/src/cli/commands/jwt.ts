@@ -235,7 +235,8 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
         out = `{"schemaVersion":1,"command":"jwt","status":${JSON.stringify(status)},"durationMs":${Math.round(performance.now() - started)},"summary":${JSON.stringify({ tokens: results.length, ...counts })},"notes":${JSON.stringify(allNotes)},"tokens":[${parts.join(',')}]}\n`
       } else {
         const color = opts.color !== false && io.stdoutIsTTY && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '') && io.env.TERM !== 'dumb'
-        const paint: Paint = color ? { red: pc.red, yellow: pc.yellow, green: pc.green, bold: pc.bold, dim: pc.dim } : plain
+        const c = pc.createColors(true)
+        const paint: Paint = color ? { red: c.red, yellow: c.yellow, green: c.green, bold: c.bold, dim: c.dim } : plain
         const many = results.length > 1
         const blocks = results.map((r) => renderText(r, paint, many ? `token ${r.index} (${r.source})` : undefined))
         out = blocks.join('\n')
