@@ -111,3 +111,19 @@ describe('tls.expiry on a port that does not speak TLS', () => {
     }
   })
 })
+
+describe('tls.expiry on a blackholed port', () => {
+  it('ends by its deadline with the reason', async () => {
+    const { blackhole } = await import('../../../test/helpers/ports.js')
+    const hole = await blackhole()
+    try {
+      const started = Date.now()
+      const r = await runCheck(expiry, { kind: 'tls', host: '127.0.0.1', port: hole.port }, { timeoutMs: 1200 })
+      expect(Date.now() - started).toBeLessThan(1700)
+      expect(r.status).toBe('error')
+      expect(r.reason).toMatch(/^no TLS handshake with 127\.0\.0\.1:\d+: timeout ETIMEDOUT: no TLS handshake within \d+ ms \(TCP connected\)$/)
+    } finally {
+      await hole.close()
+    }
+  })
+})
