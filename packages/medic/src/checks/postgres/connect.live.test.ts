@@ -109,6 +109,7 @@ describe('postgres.connect', () => {
       const f = findingOf(r, 'postgres.connections-saturated')
       expect(f?.severity).toBe('critical')
       expect(f?.title).toContain('only reserved superuser slots left')
+      expect(r.observations['postgres.slots.usedPct']).toBe(100)
       expect(evidenceText(f)).toContain('53300')
       expect(evidenceText(f)).toMatch(/remaining connection slots are reserved/)
       // A superuser still gets in, and then every slot is used: "too many clients" for the next one.

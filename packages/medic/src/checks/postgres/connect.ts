@@ -58,6 +58,8 @@ export default defineCheck({
     ctx.observe('postgres.reachable', false)
     ctx.observe('postgres.connectError', f.kind)
     ctx.observe('postgres.connectMs', c.connectMs)
+    // The server itself says every slot a normal role may use is taken.
+    if (f.kind === 'reserved-slots' || f.kind === 'too-many-clients') ctx.observe('postgres.slots.usedPct', 100)
     const evidence = [
       { label: `connect to ${ep.host}:${ep.port} as "${ep.user}" db "${ep.database}"`, observed: f.summary, expected: 'a session' },
       { label: 'driver said', observed: `${f.code ? `${f.code}: ` : ''}${f.driverMessage}` },
