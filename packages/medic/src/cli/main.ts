@@ -10,6 +10,8 @@ import { register as registerCheck } from './commands/check.js'
 import { register as registerList } from './commands/list.js'
 import { register as registerInit } from './commands/init.js'
 import { register as registerJwt } from './commands/jwt.js'
+import { register as registerLogs } from './commands/logs.js'
+import { register as registerTrace } from './commands/trace.js'
 
 export const VERSION = '0.1.0'
 
@@ -36,6 +38,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   registerList(program, io, setExit)
   registerInit(program, io, setExit)
   registerJwt(program, io, setExit)
+  registerLogs(program, io, setExit)
+  registerTrace(program, io, setExit)
   // end commands
 
   try {

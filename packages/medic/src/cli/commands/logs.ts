@@ -1,0 +1,199 @@
+/**
+ * `medic logs <source>...`: error groups, counts, rates, known errors and a per-minute timeline,
+ * from files, globs (rotated, .gz), stdin or a command's output. `--emit records` writes every
+ * event as one JSON line carrying its group id; `--follow` keeps reading and prints each new
+ * warning/error as it arrives. Exit code: Nagios, from the logs.* findings.
+ */
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import type { Command } from 'commander'
+import pc from 'picocolors'
+import { UserError } from '../../engine/errors.js'
+import type { GroupStats } from '../../logs/aggregate.js'
+import { analyze, type AnalyzeOptions } from '../../logs/analyze.js'
+import { FORMAT_NAMES } from '../../logs/detect.js'
+import { clip, computeFindings, DEFAULT_THRESHOLDS, fmtTime, redactText } from '../../logs/findings.js'
+import { LEVEL, parseLevel, parseWhen, sourcesFrom } from '../../logs/options.js'
+import { progressBar } from '../../logs/progress.js'
+import { logsJson, logsText, statusOf } from '../../logs/render.js'
+import { levelName, type LogEvent } from '../../logs/types.js'
+import { parseDuration } from '../../util/duration.js'
+import { EXIT, type CliIO } from '../io.js'
+
+interface LogsOptions {
+  command: string[]
+  since?: string
+  until?: string
+  level?: string
+  service?: string
+  group?: string
+  top?: string
+  follow?: boolean
+  json?: boolean
+  format?: string
+  inputFormat?: string
+  emit?: string
+  window?: string
+  config?: string
+  color?: boolean
+  progress?: boolean
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v]
+
+/** One JSON line per event (group id filled in later for stable ids). */
+function recordJson(ev: LogEvent, sourceName: string): string {
+  return JSON.stringify({
+    line: ev.line,
+    source: sourceName,
+    ts: ev.ts === ev.ts ? new Date(ev.ts).toISOString() : null,
+    level: levelName(ev.level),
+    service: ev.service || undefined,
+    message: redactText(ev.message.length > 2000 ? ev.message.slice(0, 2000) + '…' : ev.message),
+    traceId: ev.traceId || undefined,
+    status: ev.status || undefined,
+    exception: ev.exception ? ev.exception.type : undefined,
+    lines: ev.raw.indexOf('\n') >= 0 ? ev.raw.split('\n').length : undefined,
+  })
+}
+
+export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  program
+    .command('logs')
+    .description('error groups, counts, rates, known errors and a timeline from log files, stdin or a command')
+    .argument('[sources...]', 'files or globs (rotated and .gz included); - for stdin')
+    .option('--command <cmd>', 'read a command\'s output, e.g. "docker logs api --since 10m" (repeatable)', collect, [])
+    .option('--since <when>', 'only events after this (10m, 2h, or an ISO time)')
+    .option('--until <when>', 'only events before this')
+    .option('--level <level>', 'lowest level to group and show (default warn)')
+    .option('--service <name>', 'only events of this service')
+    .option('--group <id>', 'show one group in detail')
+    .option('--top <n>', 'groups to show (default 10; 100 with --json)')
+    .option('--follow', 'keep reading appended lines; print warnings and errors as they come (Ctrl-C for the summary)')
+    .option('--json', 'one JSON document (same as --format json)')
+    .option('--format <fmt>', 'output: text or json', 'text')
+    .option('--input-format <fmt>', `record format instead of detecting it: ${FORMAT_NAMES.join(', ')}`)
+    .option('--emit <what>', 'records: every event as one JSON line with its group id, in input order')
+    .option('--window <dur>', 'recent window the findings judge (default 15m)')
+    .option('--config <file>', 'medic.yaml to read logs: sources and deploys from')
+    .option('--no-color', 'no colour')
+    .option('--no-progress', 'no progress bar on stderr')
+    .action(async (sources: string[], opts: LogsOptions) => {
+      const json = opts.json || opts.format === 'json'
+      if (opts.format && !['text', 'json'].includes(opts.format)) throw new UserError(`unknown output format "${opts.format}"`, 'Use --format text or --format json.')
+      if (opts.emit && opts.emit !== 'records') throw new UserError(`unknown --emit "${opts.emit}"`, 'Only --emit records is supported.')
+      const { specs, deploys } = sourcesFrom({ sources, command: opts.command, config: opts.config, inputFormat: opts.inputFormat }, io.cwd, io.env, Boolean((io.stdin as { isTTY?: boolean }).isTTY))
+      const minLevel = opts.level ? parseLevel(opts.level) : LEVEL.warn
+      const top = opts.top ? Number.parseInt(opts.top, 10) : json ? 100 : 10
+      if (!(top > 0)) throw new UserError(`--top "${opts.top}" is not a positive number`)
+      const thresholds = { ...DEFAULT_THRESHOLDS, ...(opts.window ? { windowMinutes: parseDuration(opts.window, '--window') / 60_000 } : {}) }
+      const color = opts.color !== false && io.stdoutIsTTY && !io.env.NO_COLOR
+      const progress = opts.progress === false || opts.follow ? progressBar(io.stderr, false) : progressBar(io.stderr, io.stderrIsTTY)
+      const base: AnalyzeOptions = {
+        sources: specs,
+        cwd: io.cwd,
+        stdin: io.stdin,
+        since: opts.since ? parseWhen(opts.since, '--since') : undefined,
+        until: opts.until ? parseWhen(opts.until, '--until') : undefined,
+        groupLevel: minLevel,
+        service: opts.service,
+        onProgress: (p) => progress.update(p),
+      }
+
+      // --emit records: spool "ref\t{json}" lines, then write them with the final group ids.
+      let spool: { dir: string; fd: number; buf: string[]; size: number } | null = null
+      const ac = new AbortController()
+      const onSigint = () => ac.abort()
+      if (opts.follow) {
+        process.once('SIGINT', onSigint)
+        base.follow = true
+        base.signal = ac.signal
+      }
+      const names: string[] = []
+      if (opts.emit === 'records') {
+        base.groupAll = true
+        if (opts.follow) {
+          base.onEvent = (ev, g) => io.stdout(`{"group":"${g ? g.provisionalId() : ''}",${recordJson(ev, names[ev.source] ?? String(ev.source)).slice(1)}\n`)
+        } else {
+          const dir = mkdtempSync(join(tmpdir(), 'medic-logs-'))
+          spool = { dir, fd: openSync(join(dir, 'records'), 'w'), buf: [], size: 0 }
+          const sp = spool
+          base.onEvent = (ev, g) => {
+            const line = `${g ? g.ref : -1}\t${recordJson(ev, String(ev.source))}\n`
+            sp.buf.push(line)
+            sp.size += line.length
+            if (sp.size > 1 << 20) {
+              writeSync(sp.fd, sp.buf.join(''))
+              sp.buf = []
+              sp.size = 0
+            }
+          }
+        }
+      } else if (opts.follow) {
+        const seen = new Set<GroupStats>()
+        base.onEvent = (ev, g) => {
+          if (!g || ev.level < minLevel) return
+          const isNew = !seen.has(g)
+          seen.add(g)
+          const lvl = levelName(ev.level)
+          const paint = ev.level >= LEVEL.error && color ? pc.red : (s: string) => s
+          io.stdout(`${fmtTime(ev.ts)} ${paint(lvl.padEnd(5))} ${isNew ? (color ? pc.yellow('NEW ') : 'NEW ') : ''}[${g.count}×] ${redactText(clip(ev.exception ? `${ev.exception.type}: ${ev.exception.message}` : ev.message, 200))}${ev.traceId ? ` (request ${ev.traceId})` : ''}\n`)
+        }
+      }
+
+      let analysis
+      try {
+        analysis = await analyze(base)
+      } finally {
+        progress.done()
+        if (opts.follow) process.removeListener('SIGINT', onSigint)
+      }
+      for (const s of analysis.sources) names.push(s.name)
+
+      if (spool) {
+        if (spool.buf.length) writeSync(spool.fd, spool.buf.join(''))
+        closeSync(spool.fd)
+        const ids = analysis.idOfRef
+        try {
+          const rl = createInterface({ input: createReadStream(join(spool.dir, 'records'), { highWaterMark: 1 << 20 }), crlfDelay: Infinity })
+          let out: string[] = []
+          let size = 0
+          for await (const line of rl) {
+            const tab = line.indexOf('\t')
+            const ref = Number(line.slice(0, tab))
+            // the record's "source" is its index while spooled: name it now
+            const rec = line.slice(tab + 1).replace(/"source":"(\d+)"/, (_m, i: string) => `"source":${JSON.stringify(names[Number(i)] ?? i)}`)
+            const s = `{"group":"${ref >= 0 ? ids[ref] : ''}",${rec.slice(1)}\n`
+            out.push(s)
+            size += s.length
+            if (size > 1 << 20) {
+              io.stdout(out.join(''))
+              out = []
+              size = 0
+            }
+          }
+          if (out.length) io.stdout(out.join(''))
+        } finally {
+          rmSync(spool.dir, { recursive: true, force: true })
+        }
+      }
+
+      const allFailed = analysis.sources.length > 0 && analysis.sources.every((s) => s.problems.error)
+      for (const s of analysis.sources) if (s.problems.error) io.stderr(`medic logs: ${s.name}: ${s.problems.error}\n`)
+      const findings = computeFindings(analysis, thresholds, deploys)
+      if (!opts.emit) {
+        const ro = { top, minLevel, groupId: opts.group, color }
+        if (json) io.stdout(`${JSON.stringify(logsJson(analysis, findings, ro), null, 2)}\n`)
+        else io.stdout(logsText(analysis, findings, ro))
+        if (opts.group && !analysis.groups.some((g) => g.id.startsWith(opts.group!))) io.stderr(`medic logs: no group ${opts.group} in this input\n`)
+      }
+      if (allFailed) {
+        setExit(EXIT.UNKNOWN)
+        return
+      }
+      const status = statusOf(findings)
+      setExit(status === 'critical' ? EXIT.CRITICAL : status === 'warning' ? EXIT.WARNING : EXIT.OK)
+    })
+}

@@ -1,0 +1,273 @@
+/**
+ * Grouping and counting. Events with an exception group by its signature; others by their Drain
+ * template. Each group keeps its count per minute, first/last seen, an example (preferably one
+ * carrying a request ID) and the known errors it matched. Totals count every event per level and
+ * per minute (errors and 5xx too) without keeping the events.
+ */
+import { Drain, templateOf, type Cluster } from './drain.js'
+import { exceptionSignature, frameLabel, groupId, topFrames } from './exceptions.js'
+import { maskTokens } from './mask.js'
+import { LEVEL, levelName, type LogEvent } from './types.js'
+
+export interface GroupExample {
+  ts: number
+  level: number
+  service: string
+  message: string
+  traceId: string
+  source: number
+  line: number
+  raw: string
+}
+
+const MAX_EXAMPLE = 4000
+
+export function exampleOf(ev: LogEvent): GroupExample {
+  return {
+    ts: ev.ts,
+    level: ev.level,
+    service: ev.service,
+    message: ev.message.length > 500 ? ev.message.slice(0, 500) + '…' : ev.message,
+    traceId: ev.traceId,
+    source: ev.source,
+    line: ev.line,
+    raw: ev.raw.length > MAX_EXAMPLE ? ev.raw.slice(0, MAX_EXAMPLE) + '…' : ev.raw,
+  }
+}
+
+export class GroupStats {
+  id = ''
+  count = 0
+  level = 0
+  first = NaN
+  last = NaN
+  readonly perMinute = new Map<number, number>()
+  example: GroupExample | null = null
+  readonly services = new Set<string>()
+  readonly sources = new Set<number>()
+  readonly known = new Map<string, number>()
+  private lastMinute = NaN
+  private lastMinuteCount = 0
+
+  constructor(
+    /** Dense index in the run (emit mode refers to groups by it before ids are final). */
+    readonly ref: number,
+    readonly kind: 'exception' | 'template',
+    /** exception signature, or the Drain cluster */
+    readonly signature: string,
+    readonly cluster: Cluster | null,
+    readonly exception?: { type: string; message: string; frames: string[]; chain: string[] },
+  ) {}
+
+  add(ev: LogEvent): void {
+    this.count++
+    if (ev.level > this.level) this.level = ev.level
+    const ts = ev.ts
+    if (ts === ts) {
+      if (!(ts >= this.first)) this.first = ts
+      if (!(ts <= this.last)) this.last = ts
+      const m = Math.floor(ts / 60_000)
+      if (m === this.lastMinute) this.lastMinuteCount++
+      else {
+        this.flushMinute()
+        this.lastMinute = m
+        this.lastMinuteCount = 1
+      }
+    }
+    if (this.example === null || (!this.example.traceId && ev.traceId)) this.example = exampleOf(ev)
+    if (ev.service && this.services.size < 20) this.services.add(ev.service)
+    this.sources.add(ev.source)
+  }
+
+  private flushMinute(): void {
+    if (this.lastMinuteCount > 0) this.perMinute.set(this.lastMinute, (this.perMinute.get(this.lastMinute) ?? 0) + this.lastMinuteCount)
+    this.lastMinuteCount = 0
+  }
+
+  /** Settle pending counters and compute the stable id. */
+  finish(): void {
+    this.flushMinute()
+    this.lastMinute = NaN
+    this.id = groupId(this.kind === 'template' ? `tpl|${this.template()}` : this.signature)
+  }
+
+  /** The id as it stands now (templates may still generalise; `--follow` prints this). */
+  provisionalId(): string {
+    return groupId(this.kind === 'template' ? `tpl|${this.template()}` : this.signature)
+  }
+
+  template(): string {
+    return this.cluster ? templateOf(this.cluster) : this.signature
+  }
+
+  /** One line for people: the template, or the exception type at its top in-app frame. */
+  title(): string {
+    if (this.exception) {
+      const where = this.exception.frames[0] ? ` at ${this.exception.frames[0]}` : ''
+      const chain = this.exception.chain.length ? ` (after ${this.exception.chain.join(' ← ')})` : ''
+      return `${this.exception.type}${where}${chain}`
+    }
+    return this.template()
+  }
+
+  /** Count within [from, to) (epoch ms). */
+  countBetween(from: number, to: number): number {
+    let n = 0
+    const a = Math.floor(from / 60_000)
+    const b = Math.ceil(to / 60_000)
+    for (const [m, c] of this.perMinute) if (m >= a && m < b) n += c
+    return n
+  }
+}
+
+/** Assigns every event to a group. */
+export class Grouper {
+  readonly drain: Drain
+  readonly groups: GroupStats[] = []
+  private readonly byCluster: GroupStats[] = []
+  private readonly bySignature = new Map<string, GroupStats>()
+
+  constructor(similarity = 0.5) {
+    this.drain = new Drain({ similarity })
+  }
+
+  assign(ev: LogEvent): GroupStats {
+    const e = ev.exception
+    if (e) {
+      const sig = exceptionSignature(e)
+      let g = this.bySignature.get(sig)
+      if (!g) {
+        g = new GroupStats(this.groups.length, 'exception', sig, null, {
+          type: e.type,
+          message: e.message.slice(0, 300),
+          frames: topFrames(e).map(frameLabel),
+          chain: e.chain,
+        })
+        this.groups.push(g)
+        this.bySignature.set(sig, g)
+      }
+      return g
+    }
+    const c = this.drain.add(maskTokens(ev.message || ev.raw))
+    let g = this.byCluster[c.index]
+    if (!g) {
+      g = new GroupStats(this.groups.length, 'template', '', c)
+      this.groups.push(g)
+      this.byCluster[c.index] = g
+    }
+    return g
+  }
+
+  /**
+   * Final groups: ids computed, groups whose templates converged to the same text merged.
+   * Returns the merged list and, per ref, the final id.
+   */
+  finish(): { groups: GroupStats[]; idOfRef: string[] } {
+    const byId = new Map<string, GroupStats>()
+    const idOfRef: string[] = []
+    for (const g of this.groups) {
+      g.finish()
+      idOfRef[g.ref] = g.id
+      const prev = byId.get(g.id)
+      if (!prev) byId.set(g.id, g)
+      else mergeInto(prev, g)
+    }
+    return { groups: [...byId.values()], idOfRef }
+  }
+}
+
+function mergeInto(a: GroupStats, b: GroupStats): void {
+  a.count += b.count
+  a.level = Math.max(a.level, b.level)
+  if (!(a.first <= b.first)) a.first = b.first
+  if (!(a.last >= b.last)) a.last = b.last
+  for (const [m, c] of b.perMinute) a.perMinute.set(m, (a.perMinute.get(m) ?? 0) + c)
+  for (const s of b.services) a.services.add(s)
+  for (const s of b.sources) a.sources.add(s)
+  for (const [k, n] of b.known) a.known.set(k, (a.known.get(k) ?? 0) + n)
+  if (!a.example || (!a.example.traceId && b.example?.traceId)) a.example = b.example
+}
+
+export interface MinuteTotals {
+  events: number
+  errors: number
+  s5xx: number
+}
+
+/** Counts over every event (kept or not), per level and per minute. */
+export class Totals {
+  events = 0
+  errors = 0
+  warnings = 0
+  readonly byLevel: Record<string, number> = { fatal: 0, error: 0, warn: 0, info: 0, debug: 0, trace: 0, none: 0 }
+  first = NaN
+  last = NaN
+  untimed = 0
+  http = { requests: 0, s2xx: 0, s3xx: 0, s4xx: 0, s5xx: 0, durations: 0, durationSum: 0 }
+  readonly perMinute = new Map<number, MinuteTotals>()
+  private curMinute = NaN
+  private cur: MinuteTotals | null = null
+  private readonly levelCounts = new Float64Array(7)
+
+  count(ts: number, level: number, status: number): void {
+    this.events++
+    // index: 0 none, 1 trace, 2 debug, 3 info, 4 warn, 5 error, 6 fatal
+    const li = level >= 60 ? 6 : level >= 10 ? Math.floor(level / 10) : 0
+    this.levelCounts[li]++
+    const err = level >= LEVEL.error
+    if (err) this.errors++
+    else if (level >= LEVEL.warn) this.warnings++
+    const s5 = status >= 500
+    if (status > 0) {
+      const h = this.http
+      h.requests++
+      if (s5) h.s5xx++
+      else if (status >= 400) h.s4xx++
+      else if (status >= 300) h.s3xx++
+      else h.s2xx++
+    }
+    if (ts !== ts) {
+      this.untimed++
+      return
+    }
+    if (!(ts >= this.first)) this.first = ts
+    if (!(ts <= this.last)) this.last = ts
+    const m = Math.floor(ts / 60_000)
+    let cur = this.cur
+    if (m !== this.curMinute || cur === null) {
+      cur = this.perMinute.get(m) ?? null
+      if (!cur) {
+        cur = { events: 0, errors: 0, s5xx: 0 }
+        this.perMinute.set(m, cur)
+      }
+      this.cur = cur
+      this.curMinute = m
+    }
+    cur.events++
+    if (err) cur.errors++
+    if (s5) cur.s5xx++
+  }
+
+  finish(): void {
+    const names = ['none', 'trace', 'debug', 'info', 'warn', 'error', 'fatal']
+    for (let i = 0; i < 7; i++) this.byLevel[names[i]] = this.levelCounts[i]
+  }
+
+  /** Totals within [from, to). */
+  between(from: number, to: number): MinuteTotals & { minutes: number; max5xxPerMinute: number } {
+    const a = Math.floor(from / 60_000)
+    const b = Math.ceil(to / 60_000)
+    const out = { events: 0, errors: 0, s5xx: 0, minutes: 0, max5xxPerMinute: 0 }
+    for (const [m, t] of this.perMinute) {
+      if (m < a || m >= b) continue
+      out.events += t.events
+      out.errors += t.errors
+      out.s5xx += t.s5xx
+      out.minutes++
+      if (t.s5xx > out.max5xxPerMinute) out.max5xxPerMinute = t.s5xx
+    }
+    return out
+  }
+}
+
+export { levelName }

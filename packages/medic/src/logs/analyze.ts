@@ -1,0 +1,271 @@
+/**
+ * The pipeline: sources → lines → records → events → filter → group → aggregate. Streaming, one
+ * pass, bounded memory (groups and per-minute counters, never the events). Records below the
+ * grouping level take a fast path — level and time read without a full parse — and are only
+ * counted, unless the caller needs every event (`groupAll`, `onEvent`).
+ */
+import { Grouper, GroupStats, Totals } from './aggregate.js'
+import { detect, parserByName, SAMPLE_LINES } from './detect.js'
+import { isExceptionHeader, parseException } from './exceptions.js'
+import { matchKnown, maybeKnownAtInfo, type CompiledKnownError } from './known-errors.js'
+import { LineSplitter } from './lines.js'
+import { RecordAssembler } from './multiline.js'
+import { newEvent, quick, type RecordParser } from './parse/parser.js'
+import { readChunks, resolveSources, type ResolvedSource } from './sources.js'
+import { emptyProblems, LEVEL, type InputProblems, type LogEvent, type SourceSpec } from './types.js'
+import { basename } from 'node:path'
+import type { Readable } from 'node:stream'
+
+export interface AnalyzeOptions {
+  sources: SourceSpec[]
+  cwd: string
+  stdin?: Readable
+  /** Keep events in [since, until] (epoch ms). */
+  since?: number
+  until?: number
+  /** Group events at or above this level (default warn); lower ones are counted only. */
+  groupLevel?: number
+  /** Keep only events of this service. */
+  service?: string
+  /** Group every event, whatever its level (`--emit records`). */
+  groupAll?: boolean
+  /** Keep only records that contain this request/trace id. */
+  traceId?: string
+  /** Called for every kept event that was parsed fully, with its group when grouped. */
+  onEvent?: (ev: LogEvent, group: GroupStats | null) => void
+  follow?: boolean
+  signal?: AbortSignal
+  tailBytes?: number
+  /** Progress: bytes read so far, total bytes when known, lines so far. */
+  onProgress?: (p: { bytes: number; totalBytes: number; lines: number; source: string }) => void
+  /** Drain similarity threshold. */
+  similarity?: number
+  /** Record format for every source that does not name one. */
+  format?: string
+}
+
+export interface SourceReport {
+  name: string
+  kind: ResolvedSource['kind']
+  format: string
+  bytes: number
+  lines: number
+  records: number
+  problems: InputProblems
+}
+
+export interface KnownHit {
+  spec: CompiledKnownError
+  count: number
+  first: number
+  last: number
+  detail: string
+  example: LogEvent | null
+  groups: Set<GroupStats>
+  perMinute: Map<number, number>
+}
+
+/** Start-up, deploy and migration lines: context for "new since…" findings. */
+export interface Marker {
+  ts: number
+  kind: 'restart' | 'migration'
+  text: string
+}
+
+export interface Analysis {
+  sources: SourceReport[]
+  totals: Totals
+  groups: GroupStats[]
+  /** Final id of each group ref (emit mode writes refs first). */
+  idOfRef: string[]
+  known: KnownHit[]
+  markers: Marker[]
+  /** Events dropped by --since/--until/--service. */
+  filtered: number
+  startedAt: number
+  durationMs: number
+}
+
+const RE_MARKER = /Started server process|Application startup complete|Starting gunicorn|Booting worker|Listening (?:on|at)|Server listening|server started|Started \w+Application|Running upgrade|Running migrations|Applying migration|Migrating to/i
+
+export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
+  const startedAt = Date.now()
+  const t0 = performance.now()
+  const resolved = await resolveSources(o.sources, o.cwd)
+  const totalBytes = resolved.reduce((n, s) => n + s.size, 0)
+  const totals = new Totals()
+  const grouper = new Grouper(o.similarity ?? 0.5)
+  const known = new Map<string, KnownHit>()
+  const markers: Marker[] = []
+  const reports: SourceReport[] = []
+  const groupLevel = o.groupLevel ?? LEVEL.warn
+  const since = o.since ?? -Infinity
+  const until = o.until ?? Infinity
+  const service = o.service
+  const traceId = o.traceId
+  const fastOK = !o.groupAll && !o.onEvent && !service && !traceId
+  let filtered = 0
+  let bytesSoFar = 0
+  let linesSoFar = 0
+
+  for (let si = 0; si < resolved.length; si++) {
+    const src = resolved[si]
+    const problems = emptyProblems()
+    const report: SourceReport = { name: src.name, kind: src.kind, format: src.format ?? 'auto', bytes: 0, lines: 0, records: 0, problems }
+    reports.push(report)
+    const defaultService = src.service ?? (src.kind === 'file' ? basename(src.path!).replace(/(\.\d+)?(\.gz)?$/, '').replace(/\.(log|txt|json|jsonl|out|err)$/, '') : src.kind === 'stdin' ? 'stdin' : '')
+    let lastTs = NaN
+    let parser: RecordParser | null = null
+    let assembler: RecordAssembler | null = null
+    const sample: string[] = []
+
+    const onRecord = (first: string, rest: string[] | null, lineNo: number): void => {
+      report.records++
+      if (traceId !== undefined && !first.includes(traceId) && !(rest && rest.some((l) => l.includes(traceId)))) {
+        // not this request: count only
+        return
+      }
+      if (fastOK && rest === null && parser!.quick) {
+        const lvl = parser!.quick(first)
+        if (lvl >= 0 && lvl < groupLevel) {
+          let ts = quick.ts
+          if (ts !== ts) ts = lastTs
+          else lastTs = ts
+          if (ts < since || ts > until) {
+            filtered++
+            return
+          }
+          if (first.indexOf(' 429') < 0 && !markerAt(first, quick.msg)) {
+            totals.count(ts, lvl, 0)
+            return
+          }
+        }
+      }
+      const ev = newEvent(si, lineNo)
+      parser!.parse(first, ev)
+      let stackText = ''
+      if (rest !== null) {
+        const restText = rest.join('\n')
+        ev.raw = first + '\n' + restText
+        stackText = isExceptionHeader(first) ? ev.raw : restText
+      } else {
+        ev.raw = first
+        if (isExceptionHeader(first) && !ev.stack) stackText = first
+      }
+      if (ev.stack) stackText = stackText ? ev.stack + '\n' + stackText : ev.stack
+      if (stackText) {
+        ev.stack = stackText
+        ev.exception = parseException(stackText)
+        if (ev.exception && ev.level < LEVEL.error && (ev.level === 0 || stackText.includes('Traceback') || /^\s+at /m.test(stackText))) ev.level = LEVEL.error
+      }
+      if (ev.ts !== ev.ts) ev.ts = lastTs
+      else lastTs = ev.ts
+      if (!ev.service) ev.service = defaultService
+      if (ev.ts < since || ev.ts > until || (service && ev.service !== service)) {
+        filtered++
+        return
+      }
+      if (traceId !== undefined && ev.traceId !== traceId && !ev.raw.includes(traceId)) return
+      totals.count(ev.ts, ev.level, ev.status)
+      if (ev.level < LEVEL.warn && maybeMarker(first)) {
+        const m = RE_MARKER.exec(first)
+        if (m && markers.length < 1000) markers.push({ ts: ev.ts, kind: /upgrade|migrat/i.test(m[0]) ? 'migration' : 'restart', text: first.slice(0, 200) })
+      }
+      let group: GroupStats | null = null
+      if (o.groupAll || ev.level >= groupLevel) {
+        group = grouper.assign(ev)
+        group.add(ev)
+      }
+      if (ev.level >= LEVEL.warn || maybeKnownAtInfo(ev.raw)) {
+        for (const { spec, detail } of matchKnown(ev.raw)) {
+          const key = `${spec.id}|${detail}`
+          let h = known.get(key)
+          if (!h) known.set(key, (h = { spec, count: 0, first: ev.ts, last: ev.ts, detail, example: ev, groups: new Set(), perMinute: new Map() }))
+          h.count++
+          if (ev.ts < h.first || h.first !== h.first) h.first = ev.ts
+          if (ev.ts > h.last || h.last !== h.last) h.last = ev.ts
+          if (ev.ts === ev.ts) {
+            const mi = Math.floor(ev.ts / 60_000)
+            h.perMinute.set(mi, (h.perMinute.get(mi) ?? 0) + 1)
+          }
+          if (!h.example?.traceId && ev.traceId) h.example = ev
+          if (group) {
+            h.groups.add(group)
+            group.known.set(spec.id, (group.known.get(spec.id) ?? 0) + 1)
+          }
+        }
+      }
+      o.onEvent?.(ev, group)
+    }
+
+    let lineNo = 0
+    const onLine = (line: string): void => {
+      lineNo++
+      if (assembler !== null) {
+        assembler.push(line, lineNo)
+        return
+      }
+      sample.push(line)
+      if (sample.length >= SAMPLE_LINES) startParsing()
+    }
+    const startParsing = (): void => {
+      const forced = src.format ?? o.format
+      parser = forced && forced !== 'auto' ? parserByName(forced, sample) : detect(sample)
+      report.format = parser.name
+      assembler = new RecordAssembler(parser, onRecord)
+      let n = lineNo - sample.length
+      for (const l of sample) assembler.push(l, ++n)
+      sample.length = 0
+    }
+    const splitter = new LineSplitter(problems, onLine)
+    for await (const chunk of readChunks(src, problems, {
+      signal: o.signal,
+      stdin: o.stdin,
+      follow: o.follow,
+      tailBytes: o.tailBytes,
+      onBytes: (n) => {
+        report.bytes += n
+        bytesSoFar += n
+      },
+    })) {
+      splitter.push(chunk)
+      if (o.follow && assembler === null && sample.length > 0) startParsing()
+      if (o.follow) (assembler as RecordAssembler | null)?.flush()
+      if (o.onProgress) o.onProgress({ bytes: bytesSoFar, totalBytes, lines: linesSoFar + splitter.lines, source: src.name })
+      if (o.signal?.aborted) break
+    }
+    splitter.end()
+    if (assembler === null) startParsing()
+    ;(assembler as RecordAssembler | null)?.flush()
+    report.lines = splitter.lines
+    linesSoFar += splitter.lines
+  }
+
+  totals.finish()
+  const { groups, idOfRef } = grouper.finish()
+  return {
+    sources: reports,
+    totals,
+    groups,
+    idOfRef,
+    known: [...known.values()],
+    markers,
+    filtered,
+    startedAt,
+    durationMs: Math.round(performance.now() - t0),
+  }
+}
+
+const MARKER_NEEDLES = /tart|isten|igrat|upgrade|Booting/
+// A marker phrase at the start of the message (after an optional logger name): anchored, so a
+// line that is not one fails on its first characters.
+const RE_MARKER_AT = /(?:[\w.[\]-]{1,60}: )?(?:Started|Starting|Application startup|Booting|Listening|Server listening|Server started|Uvicorn running|Running upgrade|Running migrations|Applying migration|Migrating)/y
+/** Is there a start-up/migration marker at the message start (or anywhere, when unknown)? */
+function markerAt(line: string, msg: number): boolean {
+  if (msg < 0) return MARKER_NEEDLES.test(line)
+  RE_MARKER_AT.lastIndex = msg
+  return RE_MARKER_AT.test(line)
+}
+function maybeMarker(line: string): boolean {
+  return MARKER_NEEDLES.test(line)
+}

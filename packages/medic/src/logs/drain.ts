@@ -1,0 +1,135 @@
+/**
+ * Template mining, Drain-style (He et al., ICWS 2017): a fixed-depth prefix tree keyed by token
+ * count then the first tokens routes a masked message to a few candidate clusters; the most
+ * similar one (share of equal tokens) absorbs it if it passes the threshold, turning the differing
+ * positions into `<*>`, otherwise a new cluster starts. A cache of exact masked messages skips the
+ * tree for the (very common) repeats.
+ */
+import { WILDCARD } from './mask.js'
+
+export interface Cluster {
+  /** Dense index, stable for the run. */
+  index: number
+  tokens: string[]
+  size: number
+}
+
+interface TreeNode {
+  children: Map<string, TreeNode>
+  clusters: Cluster[]
+}
+
+function node(): TreeNode {
+  return { children: new Map(), clusters: [] }
+}
+
+function hasDigit(t: string): boolean {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i)
+    if (c >= 48 && c <= 57) return true
+  }
+  return false
+}
+
+export interface DrainOptions {
+  /** Tree depth (token-count layer + depth-2 token layers + leaves). */
+  depth?: number
+  /** Similarity threshold 0..1. */
+  similarity?: number
+  maxChildren?: number
+}
+
+export class Drain {
+  readonly clusters: Cluster[] = []
+  private readonly root = new Map<number, TreeNode>()
+  private readonly cache = new Map<string, Cluster>()
+  private readonly layers: number
+  private readonly st: number
+  private readonly maxChildren: number
+
+  constructor(o: DrainOptions = {}) {
+    this.layers = (o.depth ?? 4) - 2
+    this.st = o.similarity ?? 0.5
+    this.maxChildren = o.maxChildren ?? 100
+  }
+
+  /** Route masked tokens to their cluster (creating or generalising one). */
+  add(tokens: string[]): Cluster {
+    const key = tokens.join(' ')
+    const hit = this.cache.get(key)
+    if (hit) {
+      hit.size++
+      return hit
+    }
+    let c = this.search(tokens)
+    if (c) {
+      const t = c.tokens
+      for (let i = 0; i < t.length; i++) if (t[i] !== tokens[i] && t[i] !== WILDCARD) t[i] = WILDCARD
+      c.size++
+    } else {
+      c = { index: this.clusters.length, tokens: tokens.slice(), size: 1 }
+      this.clusters.push(c)
+      this.insert(c)
+    }
+    if (this.cache.size > 100_000) this.cache.clear()
+    this.cache.set(key, c)
+    return c
+  }
+
+  private search(tokens: string[]): Cluster | undefined {
+    let cur: TreeNode | undefined = this.root.get(tokens.length)
+    if (!cur) return undefined
+    const depth = Math.min(this.layers, tokens.length)
+    for (let i = 0; i < depth; i++) {
+      const next: TreeNode | undefined = cur.children.get(tokens[i]) ?? cur.children.get(WILDCARD)
+      if (!next) return undefined
+      cur = next
+    }
+    let best: Cluster | undefined
+    let bestSim = -1
+    let bestParams = -1
+    for (const c of cur.clusters) {
+      let same = 0
+      let params = 0
+      const t = c.tokens
+      for (let i = 0; i < t.length; i++) {
+        if (t[i] === WILDCARD) params++
+        else if (t[i] === tokens[i]) same++
+      }
+      const sim = t.length === 0 ? 1 : same / t.length
+      if (sim > bestSim || (sim === bestSim && params > bestParams)) {
+        best = c
+        bestSim = sim
+        bestParams = params
+      }
+    }
+    return best && bestSim >= this.st ? best : undefined
+  }
+
+  private insert(c: Cluster): void {
+    const n = c.tokens.length
+    let cur: TreeNode | undefined = this.root.get(n)
+    if (!cur) {
+      cur = node()
+      this.root.set(n, cur)
+    }
+    const depth = Math.min(this.layers, n)
+    for (let i = 0; i < depth; i++) {
+      let tok = c.tokens[i]
+      if (hasDigit(tok)) tok = WILDCARD
+      let next: TreeNode | undefined = cur.children.get(tok)
+      if (!next) {
+        if (tok !== WILDCARD && cur.children.size >= this.maxChildren - 1) tok = WILDCARD
+        next = cur.children.get(tok)
+        if (!next) cur.children.set(tok, (next = node()))
+      }
+      cur = next
+    }
+    cur.clusters.push(c)
+  }
+}
+
+/** The template text of a cluster. */
+export function templateOf(c: Cluster): string {
+  return c.tokens.join(' ')
+}

@@ -1,0 +1,134 @@
+/**
+ * Exceptions inside a record's stack text: Python tracebacks (chained ones too), Node and Java
+ * stack traces ("Caused by:"). The group signature is the exception type (with its chain) plus the
+ * top in-app frames — file and function, never line numbers; library and runtime frames
+ * (site-packages, node_modules, node:internal, the JDK...) are set aside.
+ */
+import { createHash } from 'node:crypto'
+import type { ExceptionInfo, Frame } from './types.js'
+
+const RE_PY_FRAME = /^\s+File "([^"]+)", line (\d+)(?:, in (.+))?/
+const RE_PY_EXC = /^([A-Za-z_][\w.]*)(?::\s?(.*))?$/
+const RE_JS_FRAME = /^\s+at (?:async )?(?:(.+?) \()?((?:node:|file:\/\/)?[^():\s]+(?::[^():\s]+)*?):(\d+)(?::\d+)?\)?$/
+const RE_JS_FRAME_NOLOC = /^\s+at (?:async )?(.+?) \((native|<anonymous>|index \d+)\)$/
+const RE_JAVA_FRAME = /^\s+at ([\w$.<>/-]+)\.([\w$<>-]+)\(([^)]*)\)/
+const RE_HEADER = /^(?:Uncaught )?(?:Exception in thread "[^"]*" )?((?:[\w$]+\.)*[\w$]*(?:Error|Exception|Throwable|Fault|Failure|Panic|Exit|Interrupt|Warning|Rejection)|Error|[A-Z][\w$]*(?:\.[A-Z][\w$]*)*)(?:\s*\[[\w]+\])?(?::\s?(.*))?$/
+
+const PY_LIB = /[/\\](?:site-packages|dist-packages)[/\\]|[/\\]lib[/\\]python\d|^<frozen |^<string>|^<stdin>/
+const JS_LIB = /node_modules[/\\]|^node:|^internal[/\\]|^<anonymous>$|^native$/
+const JAVA_LIB = /^(?:java|javax|jdk|sun|com\.sun|kotlin|kotlinx|scala|groovy|org\.springframework|org\.apache|io\.netty|org\.hibernate|com\.zaxxer|reactor|org\.eclipse|org\.junit|com\.fasterxml|io\.micronaut|io\.quarkus|org\.glassfish|okhttp3|retrofit2)\./
+
+/** Does this line open a stack (a traceback header or an exception line followed by frames)? */
+export function isExceptionHeader(line: string): boolean {
+  return line.startsWith('Traceback (most recent call last)') || (RE_HEADER.test(line) && /Error|Exception|Throwable|Exception in thread/.test(line))
+}
+
+function shortPath(p: string): string {
+  // the last two segments: stable across checkouts (/app/api/x.py vs /home/me/api/x.py)
+  const parts = p.replace(/^file:\/\//, '').split(/[/\\]/)
+  return parts.slice(-2).join('/')
+}
+
+/** Parse the stack text of a record; undefined when it holds no recognisable exception. */
+export function parseException(stack: string): ExceptionInfo | undefined {
+  if (stack.length > 200_000) stack = stack.slice(0, 200_000)
+  const lines = stack.split('\n')
+  if (stack.includes('Traceback (most recent call last)')) return parsePython(lines)
+  return parseJsJava(lines)
+}
+
+function parsePython(lines: string[]): ExceptionInfo | undefined {
+  const blocks: ExceptionInfo[] = []
+  let frames: Frame[] | null = null
+  for (const raw of lines) {
+    const line = raw.replace(/\r$/, '')
+    if (line.startsWith('Traceback (most recent call last)')) {
+      frames = []
+      continue
+    }
+    if (frames === null) continue
+    const f = RE_PY_FRAME.exec(line)
+    if (f) {
+      frames.push({ file: f[1], func: f[3] ?? '?', line: +f[2], library: PY_LIB.test(f[1]) })
+      continue
+    }
+    if (line.length === 0 || line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9) continue
+    const m = RE_PY_EXC.exec(line) ?? /^([\w.]+): (.*)$/.exec(line)
+    if (m && frames.length >= 0) {
+      blocks.push({ type: m[1], message: (m[2] ?? '').trim(), frames, chain: [] })
+      frames = null
+    }
+  }
+  if (blocks.length === 0) return undefined
+  const last = blocks[blocks.length - 1]
+  last.chain = blocks.slice(0, -1).map((b) => b.type)
+  // Python prints the innermost call last; keep frames innermost-first for "top" frames.
+  last.frames = last.frames.slice().reverse()
+  return last
+}
+
+function parseJsJava(lines: string[]): ExceptionInfo | undefined {
+  const excs: ExceptionInfo[] = []
+  let cur: ExceptionInfo | null = null
+  for (const raw of lines) {
+    const line = raw.replace(/\r$/, '')
+    if (cur) {
+      const j = RE_JAVA_FRAME.exec(line)
+      if (j && !/\.(?:js|mjs|cjs|ts):\d+/.test(j[3])) {
+        cur.frames.push({ file: j[1], func: j[2], line: +(/:(\d+)/.exec(j[3])?.[1] ?? 0) || undefined, library: JAVA_LIB.test(j[1] + '.') })
+        continue
+      }
+      const n = RE_JS_FRAME.exec(line)
+      if (n) {
+        cur.frames.push({ file: n[2], func: n[1] ?? '<anonymous>', line: +n[3], library: JS_LIB.test(n[2]) })
+        continue
+      }
+      const n2 = RE_JS_FRAME_NOLOC.exec(line)
+      if (n2) {
+        cur.frames.push({ file: n2[2], func: n2[1], library: true })
+        continue
+      }
+      if (/^\s+\.\.\. \d+ (?:more|common frames omitted)/.test(line)) continue
+    }
+    const trimmed = line.replace(/^\s*(?:Caused by:|\[cause\]:)\s*/, '')
+    const isCause = trimmed !== line && trimmed.length > 0
+    if (isCause || !cur || cur.frames.length > 0 || excs.length === 0) {
+      const h = RE_HEADER.exec(trimmed)
+      if (h && (isCause || /Error|Exception|Throwable|Rejection|Panic/.test(h[1]) || excs.length === 0)) {
+        if (!isCause && cur && cur.frames.length === 0 && excs.length > 0) continue
+        cur = { type: h[1], message: (h[2] ?? '').trim(), frames: [], chain: [] }
+        excs.push(cur)
+      }
+    }
+  }
+  const withFrames = excs.filter((e) => e.frames.length > 0 || /Error|Exception|Throwable/.test(e.type))
+  if (withFrames.length === 0) return undefined
+  const outer = withFrames[0]
+  outer.chain = withFrames.slice(1).map((e) => e.type)
+  if (outer.frames.length === 0) {
+    // Java prints "... N more" for the outer frames it shares with the cause: use the cause's frames.
+    const withF = withFrames.find((e) => e.frames.length > 0)
+    if (withF) outer.frames = withF.frames
+  }
+  return outer
+}
+
+/** The top (innermost) in-app frames; library frames only when there is no app frame at all. */
+export function topFrames(e: ExceptionInfo, n = 3): Frame[] {
+  const app = e.frames.filter((f) => !f.library)
+  return (app.length > 0 ? app : e.frames).slice(0, n)
+}
+
+export function frameLabel(f: Frame): string {
+  return `${shortPath(f.file)}:${f.func}`
+}
+
+/** Stable signature: type, chained types, top in-app frames (file:function, no line numbers). */
+export function exceptionSignature(e: ExceptionInfo): string {
+  return ['exc', e.type, ...e.chain, ...topFrames(e).map(frameLabel)].join('|')
+}
+
+/** A short stable id from a signature. */
+export function groupId(signature: string): string {
+  return createHash('sha1').update(signature).digest('hex').slice(0, 10)
+}

@@ -1,0 +1,81 @@
+/**
+ * Masking before template mining: variable parts become `<*>` so "user 42 timed out after 3000ms"
+ * and "user 7 timed out after 250ms" share a template. Work is per token with a char scan (no
+ * regex) for the common case; only quoted multi-word values use one compiled regex.
+ */
+
+export const WILDCARD = '<*>'
+const MAX_TOKENS = 80
+
+// A quoted value with a space inside collapses to one token ("user 'John Smith' not found").
+// Not after a word character, so apostrophes in "can't" are left alone.
+const RE_QUOTED = /(?<![\w])"[^"\n]{0,400}"(?![\w])|(?<![\w])'[^'\n]{0,400}'(?![\w])/g
+const RE_HTTP_REQUEST = /^["'](?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) /
+
+function collapseQuoted(m: string): string {
+  if (m.indexOf(' ') < 0 || RE_HTTP_REQUEST.test(m)) return m
+  return m[0] + WILDCARD + m[0]
+}
+
+/** A token that carries a number, an address, an email or a URL is a variable. */
+export function maskToken(t: string): string {
+  let digit = false
+  let eq = -1
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i)
+    if (c >= 48 && c <= 57) {
+      digit = true
+      break
+    }
+    if (c === 64 /* @ */ && i > 0) return WILDCARD
+    if (c === 61 /* = */ && eq < 0) eq = i
+    if (c === 58 /* : */ && t.charCodeAt(i + 1) === 47 && t.charCodeAt(i + 2) === 47) return WILDCARD // URL
+  }
+  if (!digit) {
+    if (eq > 0 && eq < t.length - 1) {
+      // key=value: keep the key, mask a long or quoted value
+      const v = t.slice(eq + 1)
+      if (v.length > 24 || v.charCodeAt(0) === 34 || v.charCodeAt(0) === 39) return t.slice(0, eq + 1) + WILDCARD
+    }
+    // long hex-looking words without digits (rare) and base64-ish blobs
+    if (t.length >= 32 && /^[A-Za-z0-9+/_-]+=*$/.test(t)) return WILDCARD
+    return t
+  }
+  if (eq > 0) {
+    const key = t.slice(0, eq)
+    let keyHasDigit = false
+    for (let i = 0; i < key.length; i++) {
+      const c = key.charCodeAt(i)
+      if (c >= 48 && c <= 57) keyHasDigit = true
+    }
+    if (!keyHasDigit) return key + '=' + WILDCARD
+  }
+  return WILDCARD
+}
+
+/** The masked tokens of a message (whitespace-separated, at most 80; the rest folds into one wildcard). */
+export function maskTokens(message: string): string[] {
+  let s = message
+  if (s.indexOf('"') >= 0 || s.indexOf("'") >= 0) s = s.replace(RE_QUOTED, collapseQuoted)
+  const out: string[] = []
+  let i = 0
+  const len = s.length
+  while (i < len) {
+    let c = s.charCodeAt(i)
+    while (i < len && (c === 32 || c === 9 || c === 10 || c === 13)) c = s.charCodeAt(++i)
+    if (i >= len) break
+    const start = i
+    while (i < len && c !== 32 && c !== 9 && c !== 10 && c !== 13) c = s.charCodeAt(++i)
+    if (out.length === MAX_TOKENS) {
+      out.push(WILDCARD)
+      break
+    }
+    out.push(maskToken(s.slice(start, i)))
+  }
+  return out
+}
+
+/** The message with its variable parts masked, as one string. */
+export function maskMessage(message: string): string {
+  return maskTokens(message).join(' ')
+}

@@ -1,0 +1,129 @@
+/**
+ * Lines → records. A record is a first line plus its continuation lines: indented lines, Python
+ * traceback lines (including chained "During handling of the above exception…" blocks and the
+ * final `ValueError: …` line), Java "Caused by:" lines, an exception header logged right after an
+ * error line, and — for formats whose records always start with a timestamp — any line that does
+ * not start one. Everything else starts a new record, so single-line logs stay one event per line.
+ */
+import { LEVEL } from './types.js'
+import { levelFromText } from './parse/level.js'
+import type { RecordParser } from './parse/parser.js'
+
+const MAX_CONTINUATION = 2000
+const RE_EXC_HEADER = /^(?:Uncaught |Unhandled )?(?:Exception in thread "[^"]*" )?(?:[\w$]+\.)*[\w$]*(?:Error|Exception|Throwable)\b(?:\s*\[\w+\])?(?::|$)/
+
+export type RecordSink = (first: string, rest: string[] | null, line: number) => void
+
+export class RecordAssembler {
+  private first: string | null = null
+  private rest: string[] | null = null
+  private line = 0
+  private level = -2
+  private inPyTraceback = false
+  private lastIndented = false
+  private blanks = 0
+
+  constructor(
+    private readonly parser: RecordParser,
+    private readonly sink: RecordSink,
+  ) {}
+
+  private pendingLevel(): number {
+    if (this.level === -2) {
+      const q = this.parser.quick?.(this.first!) ?? -1
+      this.level = q >= 0 ? q : levelFromText(this.first!)
+    }
+    return this.level
+  }
+
+  private add(line: string, indented: boolean): void {
+    if (this.rest === null) this.rest = []
+    while (this.blanks > 0) {
+      this.rest.push('')
+      this.blanks--
+    }
+    this.rest.push(line)
+    this.lastIndented = indented
+  }
+
+  private start(line: string, lineNo: number): void {
+    this.flush()
+    this.first = line
+    this.line = lineNo
+    this.level = -2
+    this.inPyTraceback = line.startsWith('Traceback (most recent call last)')
+    this.lastIndented = false
+  }
+
+  push(line: string, lineNo: number): void {
+    const len = line.length
+    if (len === 0) {
+      if (this.rest !== null) this.blanks++
+      return
+    }
+    if (this.first === null) return this.start(line, lineNo)
+    const full = this.rest !== null && this.rest.length >= MAX_CONTINUATION
+    const c = line.charCodeAt(0)
+    if (c === 32 || c === 9) {
+      if (!full) return this.add(line, true)
+      return this.start(line, lineNo)
+    }
+    if (!full && this.continues(line, c)) return
+    this.start(line, lineNo)
+  }
+
+  /** Decide whether a non-indented line continues the pending record (and add it if so). */
+  private continues(line: string, c: number): boolean {
+    const rest = this.rest
+    const strict = this.parser.strictStarts
+    // a line that starts a record of a strict format starts one, whatever it says
+    if (strict && this.parser.isStart(line)) return false
+    if (c === 84 /* T */ && line.startsWith('Traceback (most recent call last)')) {
+      const chained = rest !== null && this.blanksOrChainMarker()
+      if (chained || (rest === null && this.pendingLevel() >= LEVEL.error)) {
+        this.add(line, false)
+        this.inPyTraceback = true
+        return true
+      }
+      return false
+    }
+    if (rest !== null || this.inPyTraceback) {
+      if (c === 68 /* D */ && line.startsWith('During handling of the above exception')) return this.addTrue(line)
+      if (c === 84 /* T */ && line.startsWith('The above exception was the direct cause')) return this.addTrue(line)
+      if (c === 67 /* C */ && line.startsWith('Caused by:')) return this.addTrue(line)
+      if (this.inPyTraceback && this.lastIndented) {
+        // the exception line closing a traceback
+        this.add(line, false)
+        this.inPyTraceback = false
+        return true
+      }
+    }
+    if (strict) return this.addTrue(line)
+    if (rest === null && RE_EXC_HEADER.test(line) && this.pendingLevel() >= LEVEL.error && !RE_EXC_HEADER.test(this.first!)) {
+      return this.addTrue(line)
+    }
+    return false
+  }
+
+  private addTrue(line: string): boolean {
+    this.add(line, false)
+    return true
+  }
+
+  private blanksOrChainMarker(): boolean {
+    const r = this.rest!
+    const last = r[r.length - 1] ?? ''
+    return last.startsWith('During handling of the above exception') || last.startsWith('The above exception was the direct cause')
+  }
+
+  flush(): void {
+    if (this.first === null) return
+    const first = this.first
+    const rest = this.rest
+    this.first = null
+    this.rest = null
+    this.blanks = 0
+    this.inPyTraceback = false
+    this.sink(first, rest, this.line)
+  }
+}

@@ -1,0 +1,29 @@
+/** One record format: detection, record starts (for multi-line records), a full parse and a fast path. */
+import type { LogEvent } from '../types.js'
+
+export interface RecordParser {
+  name: string
+  /** Does this line look like this format (detection sample)? */
+  matches(line: string): boolean
+  /**
+   * Does this line begin a record? Only consulted when `strictStarts` is set: then a line that does
+   * not begin a record belongs to the one before it (a multi-line message or a stack).
+   */
+  isStart(line: string): boolean
+  strictStarts: boolean
+  /** Fill `ev` from the record's first line; false when the line is not of this format. */
+  parse(line: string, ev: LogEvent): boolean
+  /**
+   * Fast path for counting: the line's level without a full parse (its time left in `quick.ts`),
+   * or -1 when only a full parse can tell.
+   */
+  quick?(line: string): number
+}
+
+/** Output slot of `RecordParser.quick` (a module field avoids an object per line). */
+/** `msg`: where the message starts in the line, -1 when the fast path could not tell. */
+export const quick = { ts: NaN, msg: -1 }
+
+export function newEvent(source: number, line: number): LogEvent {
+  return { ts: NaN, level: 0, service: '', message: '', traceId: '', status: 0, durationMs: NaN, raw: '', source, line, stack: '' }
+}

@@ -1,0 +1,189 @@
+/**
+ * Plain-text formats. One generic parser reads "[timestamp] [header tokens] LEVEL [logger:] message"
+ * — Python logging (default `LEVEL:name:msg` and asctime formats), uvicorn, gunicorn, Node and Go
+ * loggers, Java/log4j, and most system logs — plus dedicated parsers for access logs (nginx/Apache
+ * common and combined) and syslog (RFC 3164 and 5424).
+ */
+import { LEVEL, type LogEvent } from '../types.js'
+import { traceFromParent } from './fields.js'
+import { levelAt, levelFromText, levelWord, syslogSeverity } from './level.js'
+import { quick, type RecordParser } from './parser.js'
+import { leadingTime, timeEnd } from './time.js'
+
+// Header scan results (module fields: no object per line).
+let hTs = NaN
+let hLevel = 0
+let hMsg = 0
+
+function isSep(c: number): boolean {
+  // space, tab, '-', '|', ':', ','
+  return c === 32 || c === 9 || c === 45 || c === 124 || c === 58 || c === 44
+}
+
+function allDigits(s: string, a: number, b: number): boolean {
+  if (a >= b) return false
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 48 || c > 57) return false
+  }
+  return true
+}
+
+/** Scan the line's header: timestamp, then up to five tokens looking for a level word. */
+function header(line: string): void {
+  hTs = leadingTime(line, 0)
+  let i = Number.isNaN(hTs) ? 0 : timeEnd
+  hLevel = 0
+  hMsg = i
+  const len = line.length
+  let numericSoFar = true
+  for (let k = 0; k < 5 && i < len; k++) {
+    while (i < len && isSep(line.charCodeAt(i))) i++
+    const t0 = i
+    while (i < len && line.charCodeAt(i) !== 32 && line.charCodeAt(i) !== 9) i++
+    let a = t0
+    let b = i
+    // strip [ ] ( ) < > and a trailing ':'
+    while (a < b && (line.charCodeAt(a) === 91 || line.charCodeAt(a) === 40 || line.charCodeAt(a) === 60)) a++
+    while (b > a && (line.charCodeAt(b - 1) === 93 || line.charCodeAt(b - 1) === 41 || line.charCodeAt(b - 1) === 62 || line.charCodeAt(b - 1) === 58 || line.charCodeAt(b - 1) === 44)) b--
+    if (b - a >= 3 && b - a <= 11) {
+      // `ERROR:root:message` (Python's default format) keeps the level before the first colon
+      let e = b
+      const colon = line.indexOf(':', a)
+      if (colon > a && colon < b) e = colon
+      const lv = levelAt(line, a, e)
+      if (lv) {
+        hLevel = lv
+        hMsg = e < b ? e + 1 : i
+        break
+      }
+    } else if (b - a === 1 && numericSoFar && k > 0) {
+      // Android/logcat single letters after the pid/tid columns
+      const c = line.charCodeAt(a)
+      const lv = c === 69 ? LEVEL.error : c === 87 ? LEVEL.warn : c === 73 ? LEVEL.info : c === 68 ? LEVEL.debug : c === 86 ? LEVEL.trace : c === 70 ? LEVEL.fatal : 0
+      if (lv) {
+        hLevel = lv
+        hMsg = i
+        break
+      }
+    }
+    if (!allDigits(line, a, b)) numericSoFar = false
+  }
+  // the message starts after separators following the level
+  while (hMsg < len && isSep(line.charCodeAt(hMsg))) hMsg++
+}
+
+const RE_TRACE =
+  /(?:trace[_-]?id|request[_-]?id|req[_-]?id|correlation[_-]?id|x-correlation-id|x-request-id|traceparent)["']?\s*[=:]\s*["']?([\w.:-]{4,})|\b(req-[0-9a-f-]{8,36})\b/i
+const RE_HTTP = /"([A-Z]{3,7}) ([^ "]+)[^"]*" (\d{3})\b/
+
+/** Request/trace ID written as `request_id=…`, `traceId: …`, `[req-…]`, `traceparent=00-…`. */
+export function findTraceId(s: string): string {
+  const m = RE_TRACE.exec(s)
+  if (!m) return ''
+  const v = m[1] ?? m[2]
+  return v.startsWith('00-') ? traceFromParent(v) : v
+}
+
+const RE_START_PLAIN = /^(?:\[?\d{2,4}[-/:]?\d{2}|\[?\d{6} |\[?[A-Z][a-z]{2} [ \d]?\d |\[?(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|CRITICAL|FATAL|SEVERE)\b|<\d{1,3}>)/
+
+export const plainParser: RecordParser = {
+  name: 'plain',
+  strictStarts: false,
+  matches: (line) => RE_START_PLAIN.test(line),
+  isStart: (line) => RE_START_PLAIN.test(line),
+  parse(line: string, ev: LogEvent): boolean {
+    header(line)
+    if (!Number.isNaN(hTs)) ev.ts = hTs
+    ev.message = hMsg > 0 ? line.slice(hMsg) : line
+    ev.level = hLevel || levelFromText(ev.message)
+    ev.traceId = findTraceId(line)
+    if (line.includes(' HTTP/')) {
+      const m = RE_HTTP.exec(line)
+      if (m) ev.status = +m[3]
+    }
+    return true
+  },
+  quick(line: string): number {
+    header(line)
+    quick.ts = hTs
+    quick.msg = hMsg
+    return hLevel || -1
+  },
+}
+
+/** A plain parser whose sample showed a timestamp on nearly every record start. */
+export const timestampedParser: RecordParser = {
+  ...plainParser,
+  name: 'timestamped',
+  strictStarts: true,
+  matches: (line) => !Number.isNaN(leadingTime(line, 0)),
+  isStart: (line) => {
+    const c = line.charCodeAt(0)
+    // cheap first: a digit, '[' or an upper-case month name
+    if (!((c >= 48 && c <= 57) || c === 91 || (c >= 65 && c <= 90))) return false
+    return !Number.isNaN(leadingTime(line, 0))
+  },
+}
+
+// nginx/Apache common and combined, with an optional trailing request time and extra fields.
+const RE_ACCESS = /^(\S+) \S+ (\S+) \[([^\]]+)\] "(?:([A-Z]{3,10}) (\S+)(?: [^"]*)?|[^"]*)" (\d{3}) (\d+|-)(?: "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)")?(.*)$/
+const RE_RT = /(?:^|\s)(?:rt=|request_time=|urt="?)?(\d+\.\d{1,6})"?(?:\s|$)/
+
+export const accessParser: RecordParser = {
+  name: 'access',
+  strictStarts: true,
+  matches: (line) => RE_ACCESS.test(line),
+  isStart: (line) => line.indexOf('] "') > 0,
+  parse(line: string, ev: LogEvent): boolean {
+    const m = RE_ACCESS.exec(line)
+    if (!m) return plainParser.parse(line, ev)
+    ev.ts = leadingTime(m[3], 0)
+    const status = +m[6]
+    ev.status = status
+    ev.level = status >= 500 ? LEVEL.error : status >= 400 ? LEVEL.warn : LEVEL.info
+    const path = m[5] ? m[5].split('?', 1)[0] : ''
+    ev.message = m[4] ? `${m[4]} ${path} ${status}` : `${status}`
+    const tail = m[10]
+    if (tail) {
+      const rt = RE_RT.exec(tail)
+      if (rt) ev.durationMs = parseFloat(rt[1]) * 1000
+      ev.traceId = findTraceId(tail)
+    }
+    return true
+  },
+}
+
+const RE_3164 = /^(?:<(\d{1,3})>)?([A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d(?:\.\d+)?) (\S+) ([^\s:[]+)(?:\[(\d+)\])?: ?(.*)$/
+const RE_5424 = /^<(\d{1,3})>1 (\S+) (\S+) (\S+) (\S+) (\S+) (-|(?:\[(?:[^\]\\]|\\.)*\])+) ?(.*)$/
+
+export const syslogParser: RecordParser = {
+  name: 'syslog',
+  strictStarts: true,
+  matches: (line) => RE_3164.test(line) || RE_5424.test(line),
+  isStart: (line) => {
+    const c = line.charCodeAt(0)
+    return c === 60 || (c >= 65 && c <= 90 && line.charCodeAt(3) === 32)
+  },
+  parse(line: string, ev: LogEvent): boolean {
+    let m = RE_3164.exec(line)
+    let pri = -1
+    if (m) {
+      if (m[1]) pri = +m[1]
+      ev.ts = leadingTime(m[2], 0)
+      ev.service = m[4]
+      ev.message = m[6]
+    } else if ((m = RE_5424.exec(line))) {
+      pri = +m[1]
+      ev.ts = leadingTime(m[2], 0)
+      ev.service = m[4] === '-' ? '' : m[4]
+      ev.message = m[8]
+    } else return plainParser.parse(line, ev)
+    // a level word at the start of the message wins over the PRI (apps log "ERROR ..." through syslog)
+    const sp = ev.message.indexOf(' ')
+    const lw = levelWord((sp > 0 ? ev.message.slice(0, sp) : ev.message).replace(/^\[|[\]:]$/g, ''))
+    ev.level = lw || (pri >= 0 ? syslogSeverity(pri & 7) : levelFromText(ev.message))
+    ev.traceId = findTraceId(ev.message)
+    return true
+  },
+}
