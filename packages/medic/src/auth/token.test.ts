@@ -48,6 +48,8 @@ describe('parseToken', () => {
       ['Authorization: Basic dXNlcjpwYXNz', /uses the Basic scheme, not Bearer/],
       [`"${GOOD}"`, /wrapped in quotes/],
       ['Bearer', /no token after "Bearer"/],
+      ['Authorization: Bearer ', /no token after "Bearer"/],
+      ['Authorization:', /the Authorization header is empty/],
       ['x'.repeat(MAX_TOKEN_LENGTH + 1), /more than the 65536 a token can be/],
     ]
     for (const [input, re] of table) {

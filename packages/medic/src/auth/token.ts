@@ -149,7 +149,8 @@ export function parseToken(input: string): ParsedInput {
   const fail = (p: MalformedReason): ParsedInput => ({ carrier, problems: [...problems, p], notes })
   if (token.length === 0) {
     if (problems.length > 0) return { carrier, problems, notes }
-    return fail({ part: 'token', reason: carrier === 'token' ? 'the input is empty' : 'there is no token after "Bearer"' })
+    const reason = carrier === 'token' ? 'the input is empty' : carrier === 'bearer' || /bearer\s*$/i.test(input) ? 'there is no token after "Bearer"' : 'the Authorization header is empty'
+    return fail({ part: carrier === 'token' ? 'token' : 'authorization header', reason })
   }
   const ws = /\s/.exec(token)
   if (ws) return fail({ part: 'token', reason: `the token contains ${describeChar(ws[0])} at position ${ws.index + 1}: it was wrapped or pasted with a break` })

@@ -126,6 +126,15 @@ describe('medic jwt', () => {
     expect(doc.tokens[1].findings[0]).toMatchObject({ id: 'jwt.expired', severity: 'critical', target: 'token 2' })
   })
 
+  it('a pasted request (curl -v lines, other headers) yields only its credential', async () => {
+    const t = await token({ sub: 'a', exp: nowS() + 600 })
+    const stdin = ['> GET /api/notes HTTP/1.1', '> Host: api.example.com', '> User-Agent: curl/8.5.0', `> Authorization: Bearer ${t}`, '> Accept: */*', '>'].join('\n')
+    const r = await cli(['--secret', SECRET], { stdin })
+    expect(r.code).toBe(0)
+    expect(r.stdout.split('\n')[0]).toMatch(/^OK: token is valid/)
+    expect(r.stdout).toContain('note: 4 other request lines (Host:, Content-Type:, ...) skipped')
+  })
+
   it('"-" reads stdin; text output for several tokens labels each and sums up', async () => {
     const a = await token({ sub: 'a', exp: nowS() + 600 })
     const r = await cli(['-', '--secret', SECRET], { stdin: `${a}\n${a}.x\n` })

@@ -59,18 +59,29 @@ function stdinIsTTY(io: CliIO): boolean {
   return Boolean((io.stdin as { isTTY?: boolean }).isTTY)
 }
 
-async function gatherInputs(arg: string | undefined, io: CliIO): Promise<Input[]> {
-  if (arg !== undefined && arg !== '-') return [{ text: arg, source: 'argument' }]
-  if (arg === undefined && stdinIsTTY(io)) return []
+/** Header lines that carry credentials; any other `Name: value` line of a pasted request is skipped. */
+const CREDENTIAL_HEADER = /^(authorization|x-api-key|api-key|apikey|x-auth-token|x-access-token)$/i
+const REQUEST_LINE = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \S+ HTTP\/[\d.]+$/
+
+async function gatherInputs(arg: string | undefined, io: CliIO): Promise<{ inputs: Input[]; skipped: number }> {
+  if (arg !== undefined && arg !== '-') return { inputs: [{ text: arg, source: 'argument' }], skipped: 0 }
+  if (arg === undefined && stdinIsTTY(io)) return { inputs: [], skipped: 0 }
   const text = await readStdin(io)
-  const out: Input[] = []
+  const inputs: Input[] = []
+  let skipped = 0
   const lines = text.split('\n')
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].replace(/\r$/, '')
+    // `curl -v` shows the request as "> Header: value" lines.
+    const line = lines[i].replace(/\r$/, '').replace(/^> ?/, '')
     if (line.trim() === '') continue
-    out.push({ text: line, source: `stdin line ${i + 1}` })
+    const header = /^([A-Za-z][A-Za-z0-9-]*):(\s|$)/.exec(line)
+    if ((header && !CREDENTIAL_HEADER.test(header[1])) || REQUEST_LINE.test(line.trim())) {
+      skipped++
+      continue
+    }
+    inputs.push({ text: line, source: `stdin line ${i + 1}` })
   }
-  return out
+  return { inputs, skipped }
 }
 
 /** A line that carries an API key rather than a JWT: an API-key header, or a bare known-prefix key. */
@@ -167,7 +178,8 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       const timeoutMs = opts.timeout ? parseDuration(opts.timeout, '--timeout') : 5000
       const loaded = loadAuthConfig(opts, io)
       const { settings, notes } = buildSettings(opts, loaded, io)
-      const inputs = await gatherInputs(token, io)
+      const { inputs, skipped } = await gatherInputs(token, io)
+      if (skipped > 0) notes.push(`${skipped} other request line${skipped > 1 ? 's' : ''} (Host:, Content-Type:, ...) skipped`)
       const apiConf = loaded.config?.auth?.apiKey
       if (inputs.length === 0 && opts.apiKey && apiConf) {
         const { value, source } = apiKeyFrom(apiConf, loaded.vars)
