@@ -34,7 +34,7 @@ describe('postgres.replication', () => {
     expect(s.observations['postgres.replication.role']).toBe('standby')
   })
 
-  test('replay paused on the standby while the primary writes: the standby reports lag (warning)', async () => {
+  test('replay paused on the standby while the primary writes: the standby, then the primary, report lag (warning)', async () => {
     await standby.sql('SELECT pg_wal_replay_pause()')
     try {
       await sleep(1200)
@@ -45,6 +45,15 @@ describe('postgres.replication', () => {
       expect(f?.severity).toBe('warning')
       expect(f?.title).toContain('(replay paused)')
       expect(evidenceText(f)).toMatch(/replay lag \(this standby\): \d+ s; received [0-9A-F]+\/[0-9A-F]+, replayed [0-9A-F]+\/[0-9A-F]+ \(\d[\d ]* bytes behind\); replay is PAUSED/)
+      // The primary sees it too once the standby's feedback shows replay standing still.
+      await sleep(1200)
+      await primary.sql('INSERT INTO beat VALUES (now())')
+      await sleep(300)
+      const p = await runCheck(check, { kind: 'postgres', url: primary.superUrl, thresholds: { 'postgres.replication': { warningSeconds: 1 } } })
+      const fp = findingOf(p, 'postgres.replication-lag')
+      expect(fp?.severity).toBe('warning')
+      expect(evidenceText(fp)).toMatch(/standby walreceiver \(127\.0\.0\.1\): streaming, replay lag \d+ s, \d[\d ]* bytes behind/)
+      expect(Number(p.observations['postgres.replication.lagSeconds'])).toBeGreaterThanOrEqual(1)
     } finally {
       await standby.sql('SELECT pg_wal_replay_resume()')
     }
