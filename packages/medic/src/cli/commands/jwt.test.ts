@@ -128,11 +128,11 @@ describe('medic jwt', () => {
 
   it('a pasted request (curl -v lines, other headers) yields only its credential', async () => {
     const t = await token({ sub: 'a', exp: nowS() + 600 })
-    const stdin = ['> GET /api/notes HTTP/1.1', '> Host: api.example.com', '> User-Agent: curl/8.5.0', `> Authorization: Bearer ${t}`, '> Accept: */*', '>'].join('\n')
+    const stdin = ['* Connected to api.example.com', '> GET /api/notes HTTP/1.1', '> Host: api.example.com', '> User-Agent: curl/8.5.0', `> Authorization: Bearer ${t}`, '> Accept: */*', '>', '< HTTP/1.1 401 Unauthorized', '{"detail":"Invalid token"}'].join('\n')
     const r = await cli(['--secret', SECRET], { stdin })
     expect(r.code).toBe(0)
     expect(r.stdout.split('\n')[0]).toMatch(/^OK: token is valid/)
-    expect(r.stdout).toContain('note: 4 other request lines (Host:, Content-Type:, ...) skipped')
+    expect(r.stdout).toContain("note: skipped 7 lines without a credential (request line, other headers, curl's * and < lines)")
   })
 
   it('"-" reads stdin; text output for several tokens labels each and sums up', async () => {

@@ -70,8 +70,13 @@ async function gatherInputs(arg: string | undefined, io: CliIO): Promise<{ input
   const inputs: Input[] = []
   let skipped = 0
   const lines = text.split('\n')
+  // `curl -v` shows the request as "> Header: value" lines among "*", "<" and body lines: keep only those.
+  const curl = lines.some((l) => /^> \S/.test(l))
   for (let i = 0; i < lines.length; i++) {
-    // `curl -v` shows the request as "> Header: value" lines.
+    if (curl && !lines[i].startsWith('>')) {
+      if (lines[i].trim() !== '') skipped++
+      continue
+    }
     const line = lines[i].replace(/\r$/, '').replace(/^> ?/, '')
     if (line.trim() === '') continue
     const header = /^([A-Za-z][A-Za-z0-9-]*):(\s|$)/.exec(line)
@@ -179,7 +184,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       const loaded = loadAuthConfig(opts, io)
       const { settings, notes } = buildSettings(opts, loaded, io)
       const { inputs, skipped } = await gatherInputs(token, io)
-      if (skipped > 0) notes.push(`${skipped} other request line${skipped > 1 ? 's' : ''} (Host:, Content-Type:, ...) skipped`)
+      if (skipped > 0) notes.push(`skipped ${skipped} line${skipped > 1 ? 's' : ''} without a credential (request line, other headers, curl's * and < lines)`)
       const apiConf = loaded.config?.auth?.apiKey
       if (inputs.length === 0 && opts.apiKey && apiConf) {
         const { value, source } = apiKeyFrom(apiConf, loaded.vars)
