@@ -83,6 +83,15 @@ describe('auth.jwt', () => {
     expect(r.observations['jwt.decoded']).toBe(false)
   })
 
+  it('a subjectQuery naming a missing target is a note; the token is still checked', async () => {
+    const token = await new SignJWT({ sub: '7' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(nowS() - 10).sign(enc(SECRET))
+    const r = await run(jwt, { auth: { jwt: { secret: SECRET, token, subjectQuery: { target: 'nope', sql: 'SELECT true' } } } }, [SECRET, token])
+    expect(r.findings.map((f) => f.id)).toEqual(['jwt.expired'])
+    expect(evidenceText(r.findings[0])).toContain('note: subject query failed: auth.jwt.subjectQuery names target "nope"')
+    const ok = await run(jwt, { auth: { jwt: { secret: SECRET, token: await new SignJWT({ sub: '7' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(enc(SECRET)), subjectQuery: { target: 'nope', sql: 'SELECT true' } } } }, [SECRET])
+    expect(ok.evidence.map((e) => e.observed)).toContain('subject query failed: auth.jwt.subjectQuery names target "nope", which is not in targets:')
+  })
+
   it('an unreachable JWKS makes the check an error with the reason, not a finding', async () => {
     const token = await new SignJWT({ sub: '7' }).setProtectedHeader({ alg: 'RS256', kid: 'current' }).setExpirationTime('1h').sign(rsa.privateKey)
     const r = await run(jwt, { auth: { jwt: { jwks: 'http://127.0.0.1:9/jwks.json', token } } }, [token])

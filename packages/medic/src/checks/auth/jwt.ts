@@ -21,8 +21,11 @@ function subjectDeps(ctx: CheckContext, auth: AuthConfig): Pick<JwtDeps, 'subjec
   const q = auth.jwt?.subjectQuery
   if (!q) return undefined
   const t = ctx.config.targets[q.target]
-  if (!t) ctx.skip(`auth.jwt.subjectQuery names target "${q.target}", which is not in targets:`)
-  if (t.kind !== 'postgres') ctx.skip(`auth.jwt.subjectQuery needs a postgres target, "${q.target}" is ${t.kind}`)
+  // A wrong target name must not hide the token's own findings: the query is then a note.
+  if (!t || t.kind !== 'postgres') {
+    const why = !t ? `auth.jwt.subjectQuery names target "${q.target}", which is not in targets:` : `auth.jwt.subjectQuery needs a postgres target, "${q.target}" is ${t.kind}`
+    return { subject: () => Promise.reject(new Error(why)) }
+  }
   const pgCtx: CheckContext = { ...ctx, target: targetFromConfig(q.target, t, 'config') }
   return {
     subjectSource: `subjectQuery on ${q.target} ${maskUrl(t.url)}`,
@@ -77,9 +80,11 @@ export default defineCheck({
     ctx.observe('jwt.signature', a.signature.state)
     ctx.observe('jwt.expiresInSeconds', exp ? Math.round(exp.value - ctx.now() / 1000) : null)
     ctx.observe('jwt.status', a.status)
-    for (const f of a.findings) {
-      ctx.finding(f.id, { severity: f.severity, title: f.title, evidence: f.evidence, fix: f.fix, commands: f.commands })
-    }
+    // Notes (a subject query that failed, exp in milliseconds...) ride along with the first finding.
+    const notes = a.notes.map((n) => ({ label: 'note', observed: n }))
+    a.findings.forEach((f, i) => {
+      ctx.finding(f.id, { severity: f.severity, title: f.title, evidence: i === 0 ? [...f.evidence, ...notes] : f.evidence, fix: f.fix, commands: f.commands })
+    })
     if (a.findings.length === 0) ctx.ok({ label: 'verdict', observed: a.verdict }, ...a.notes.map((n) => ({ label: 'note', observed: n })))
   },
 })
