@@ -26,7 +26,7 @@ export default defineCheck({
       'postgres.replication-lag': {
         title: 'A replica is lagging behind',
         fix: 'Check the standby: replay paused (SELECT pg_wal_replay_resume()), a long query on the standby holding replay back (max_standby_streaming_delay, hot_standby_feedback), disk or CPU saturation there, or the network between the two. Reads routed to a lagging replica return stale data.',
-        commands: [],
+        commands: ['psql "<dsn without password>" -c "SELECT application_name, client_addr, state, replay_lag FROM pg_stat_replication"'],
       },
     },
   },

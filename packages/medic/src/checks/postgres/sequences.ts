@@ -50,7 +50,7 @@ export default defineCheck({
       'postgres.sequence-exhaustion': {
         title: 'A sequence is close to its maximum',
         fix: 'Widen the column and the sequence before inserts fail (ALTER TABLE ... ALTER COLUMN id TYPE bigint; ALTER SEQUENCE ... AS bigint). On a big table plan it: a new bigint column filled in batches, then swap. Check for unexpectedly large increments or cycling.',
-        commands: [],
+        commands: ['psql "<dsn without password>" -c "SELECT schemaname, sequencename, data_type, last_value, max_value FROM pg_sequences ORDER BY last_value DESC NULLS LAST"'],
       },
     },
   },

@@ -26,7 +26,7 @@ export default defineCheck({
       'postgres.slow-statements': {
         title: 'Statements are slow on average',
         fix: 'EXPLAIN (ANALYZE, BUFFERS) the top statement with real parameters: add the missing index, avoid N+1 patterns and unbounded result sets, and check postgres.missing-index for the tables involved.',
-        commands: [],
+        commands: ['psql "<dsn without password>" -c "SELECT calls, round(mean_exec_time::numeric, 1) AS mean_ms, round(total_exec_time::numeric) AS total_ms, left(query, 200) FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 10"'],
       },
     },
   },

@@ -19,7 +19,7 @@ export default defineCheck({
       'postgres.xid-wraparound': {
         title: 'Transaction IDs are approaching wraparound',
         fix: 'Let (auto)vacuum freeze the oldest tables: find them (SELECT relname, age(relfrozenxid) FROM pg_class WHERE relkind = \'r\' ORDER BY 2 DESC LIMIT 10), end long-open transactions and stale replication slots or prepared transactions that hold the horizon back, then VACUUM (FREEZE, VERBOSE) those tables.',
-        commands: [],
+        commands: [`psql "<dsn without password>" -c "${SQL}"`],
       },
     },
   },
