@@ -2,6 +2,7 @@
 // ES256 key pairs from jose), and a JWKS served by a local node:http server.
 import { createServer, type Server } from 'node:http'
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT, type CryptoKey, type JWTPayload } from 'jose'
+import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../../test/helpers/ports.js'
 import { JwtAnalyzer, type JwtAnalysis, type JwtSettings } from './analyze.js'
@@ -325,5 +326,27 @@ describe('RFC examples', () => {
     expect(a.header).toEqual({ alg: 'none' })
     expect(ids(a)).toContain('jwt.algorithm-mismatch')
     expect(ids(a)).toContain('jwt.expired')
+  })
+})
+
+describe('analyzer properties (fast-check)', () => {
+  it('any input, any header and claims: a result with a verdict, never a rejection, never the secret', async () => {
+    const analyzer = new JwtAnalyzer({ secret: SECRET, algorithms: ['HS256'], issuer: 'me', audience: 'api', need: ['a:b'], otherSecrets: [OLD_SECRET] }, { now: () => NOW })
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v) ?? 'null').toString('base64url')
+    const input = fc.oneof(
+      fc.string({ maxLength: 300 }),
+      fc.tuple(fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 })), fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 })), fc.base64String({ maxLength: 60 })).map(
+        ([h, c, sig]) => `${b64({ alg: 'HS256', ...h })}.${b64(c)}.${sig.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')}`,
+      ),
+    )
+    await fc.assert(
+      fc.asyncProperty(input, async (tok) => {
+        const a = await analyzer.analyze(tok)
+        expect(a.verdict.length).toBeGreaterThan(5)
+        expect(['ok', 'warning', 'critical']).toContain(a.status)
+        expect(JSON.stringify(a)).not.toContain(SECRET)
+      }),
+      { numRuns: 800 },
+    )
   })
 })
