@@ -11,7 +11,7 @@
  *            MariaDB keeps above max_connections).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import mysql, { type Connection } from 'mysql2/promise'
@@ -60,16 +60,30 @@ export async function startMariaDb(opts: MariaDbOptions = {}): Promise<MariaDbSe
   const dir = await mkdtemp(join(tmpdir(), 'medic-mariadb-'))
   const datadir = join(dir, 'data')
   const socket = join(dir, 'sock')
-  const speed = ['--innodb-buffer-pool-size=16M', '--innodb-log-file-size=4M']
-  await run('mariadb-install-db', [
-    '--no-defaults',
-    `--datadir=${datadir}`,
-    '--user=root',
-    '--auth-root-authentication-method=normal',
-    '--skip-test-db',
-    '--skip-name-resolve',
-    ...speed,
-  ])
+  // A private tmpdir: bootstrap temp tables in a shared /tmp can collide with another install running at the same time.
+  const tmp = join(dir, 'tmp')
+  await mkdir(tmp)
+  const speed = ['--innodb-buffer-pool-size=16M', '--innodb-log-file-size=4M', `--tmpdir=${tmp}`]
+  const install = () =>
+    run('mariadb-install-db', [
+      '--no-defaults',
+      `--datadir=${datadir}`,
+      '--user=root',
+      '--auth-root-authentication-method=normal',
+      '--skip-test-db',
+      '--skip-name-resolve',
+      ...speed,
+    ])
+  try {
+    await install().catch(async () => {
+      // One retry from a clean datadir: bootstrap is occasionally upset by a busy machine.
+      await rm(datadir, { recursive: true, force: true })
+      await install()
+    })
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true })
+    throw err
+  }
   const port = await freePort()
   const child = spawn(
     'mariadbd',

@@ -18,12 +18,13 @@ async function hold(n: number) {
 }
 async function releaseAll() {
   await Promise.all(held.splice(0).map((c) => c.end().catch(() => c.destroy())))
-  // The server counts a thread until it has processed the quit.
-  for (let i = 0; i < 50; i++) {
-    const rows = (await db.root("SHOW GLOBAL STATUS LIKE 'Threads_connected'")) as { Value: string }[]
+  // The server counts a thread until it has processed the quit (and root itself may find no slot for a moment).
+  for (let i = 0; i < 100; i++) {
+    const rows = (await db.root("SHOW GLOBAL STATUS LIKE 'Threads_connected'").catch(() => [{ Value: '99' }])) as { Value: string }[]
     if (Number(rows[0].Value) <= 1) return
     await new Promise((r) => setTimeout(r, 20))
   }
+  throw new Error('held connections did not close')
 }
 
 beforeAll(async () => {
@@ -51,6 +52,10 @@ describe('mysql.connections', () => {
     expect(f?.title).toContain('8 of 10 used (80 %)')
     expect(evidenceText(f)).toContain('held by: app@127.0.0.1 8 Sleep')
     expect(r.observations['mysql.connectionsUsedPct']).toBe(80)
+
+    // Thresholds are configurable per target: the same 80 % is critical with criticalPct 80.
+    const strict = await runCheck(connections, { kind: 'mysql', url: db.url(), thresholds: { 'mysql.connections-saturated': { criticalPct: 80 } } }, { secrets })
+    expect(findingOf(strict, 'mysql.connections-saturated')?.severity).toBe('critical')
   })
 
   it('all 10 held: the app login is refused with 1040 (critical, from mysql.connect); mysql.connections skips', async () => {
@@ -76,17 +81,13 @@ describe('mysql.connections', () => {
     expect(evidenceText(f)).toContain('above max_connections, logins were refused')
   })
 
-  it('thresholds are configurable: 10 of 10 is only a warning with criticalPct 101', async () => {
-    const r = await runCheck(connections, { kind: 'mysql', url: db.url({ user: 'admin' }), thresholds: { 'mysql.connections-saturated': { criticalPct: 101 } } }, { secrets })
-    expect(findingOf(r, 'mysql.connections-saturated')?.severity).toBe('warning')
-  })
-
   it('after the burst: info, the peak and the refused logins since start', async () => {
     await releaseAll()
     const r = await runCheck(connections, { kind: 'mysql', url: db.url() }, { secrets })
     const f = findingOf(r, 'mysql.connections-saturated')
     expect(f?.severity).toBe('info')
-    expect(f?.title).toContain('were nearly exhausted earlier: peak 11 of 10 since start (above max_connections)')
+    // MariaDB counts a refusal in Connection_errors_max_connections only when it happens at accept time (a race with the admin slot).
+    expect(f?.title).toMatch(/were nearly exhausted earlier: peak 11 of 10 since start( \(above max_connections\)|, \d+ logins refused)$/)
     expect(r.observations['mysql.maxUsedConnections']).toBe(11)
     expect(r.observations['mysql.connectionsUsedPct']).toBe(0)
   })
