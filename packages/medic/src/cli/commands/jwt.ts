@@ -220,10 +220,13 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
         throw new UserError(err instanceof Error ? err.message : String(err), 'Check the --public-key file, the --jwks URL or auth.jwt in the config.')
       }
       const pattern = opts.pattern ?? apiConf?.pattern
+      const keysSeen: string[] = []
       const analyzeOne = async (input: Input, index: number): Promise<TokenResult> => {
         if (opts.apiKey || looksLikeApiKey(input.text)) {
           const h = keyFromHeaderLine(input.text)
           const where = h.header ? `${input.source}, header ${h.header}` : input.source
+          // Never printed by construction; the redactor is a second guard (bounded: it scans the whole output per key).
+          if (keysSeen.length < 200) keysSeen.push(h.value.trim().replace(/^(bearer\s+)+/i, '').replace(/^["'`]+|["'`]+$/g, ''))
           // "Authorization: Bearer Bearer x" arrives as value "Bearer x": analyzeApiKey reports the doubled prefix.
           return { kind: 'apikey', index, source: input.source, analysis: analyzeApiKey(h.value, { pattern, source: where, variable: apiConf?.variable }) }
         }
@@ -241,7 +244,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
         await subject?.close()
       }
 
-      const redactor = redactorFor(loaded, settings, opts.apiKey || inputs.some((i) => looksLikeApiKey(i.text)) ? inputs.map((i) => i.text.trim()) : [])
+      const redactor = redactorFor(loaded, settings, keysSeen)
       const counts = { ok: 0, warning: 0, critical: 0 }
       for (const r of results) counts[r.analysis.status]++
       const status = counts.critical ? 'critical' : counts.warning ? 'warning' : 'ok'
