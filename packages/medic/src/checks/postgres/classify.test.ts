@@ -1,7 +1,7 @@
 // The connect-error classifier: the codes and messages pg and Node really produce, table-driven.
 import { describe, expect, test } from 'vitest'
 import { classifyPgError, PG_FAILURE_RULES } from './classify.js'
-import { fmtSeconds, shortQuery, endpointOf, psqlUrl } from './connection.js'
+import { driverUrl, endpointOf, fmtSeconds, psqlUrl, shortQuery } from './connection.js'
 
 const ep = { host: 'db.internal', port: 5432, database: 'shop', user: 'app' }
 const err = (message: string, code?: string) => Object.assign(new Error(message), code ? { code } : {})
@@ -60,6 +60,12 @@ describe('connection helpers', () => {
     expect(endpointOf('postgres://app:s3cr%40t@db:6543/shop')).toEqual({ host: 'db', port: 6543, database: 'shop', user: 'app' })
     expect(endpointOf('postgresql://app@db')).toEqual({ host: 'db', port: 5432, database: 'app', user: 'app' })
     expect(psqlUrl('postgres://app:s3cr%40t@db:6543/shop?sslmode=require&password=x')).toBe('postgres://app@db:6543/shop?sslmode=require')
+  })
+
+  test('driverUrl gives sslmode its libpq meaning', () => {
+    expect(driverUrl('postgres://app:pw@db/shop?sslmode=require')).toBe('postgres://app:pw@db/shop?sslmode=require&uselibpqcompat=true')
+    expect(driverUrl('postgres://app:pw@db/shop')).toBe('postgres://app:pw@db/shop')
+    expect(driverUrl('postgres://app:pw@db/shop?sslmode=prefer', 'disable')).toBe('postgres://app:pw@db/shop?sslmode=disable&uselibpqcompat=true')
   })
 
   test('shortQuery collapses, masks password literals and truncates', () => {

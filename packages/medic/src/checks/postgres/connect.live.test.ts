@@ -67,6 +67,26 @@ describe('postgres.connect', () => {
     expect(f?.fix).toContain('CREATE DATABASE "no_such_db"')
   })
 
+  test('sslmode=prefer against a server without SSL falls back to plaintext, like libpq', async () => {
+    const r = await runCheck(check, { kind: 'postgres', url: `${c.url()}?sslmode=prefer` }, { secrets: [APP_PASSWORD] })
+    expect(r.status).toBe('ok')
+    expect(r.observations['postgres.reachable']).toBe(true)
+  })
+
+  test('sslmode=require against a server without SSL: unreachable, tls (libpq meaning, no driver warning)', async () => {
+    const warnings: string[] = []
+    const onWarning = (w: Error) => warnings.push(w.message)
+    process.on('warning', onWarning)
+    const r = await runCheck(check, { kind: 'postgres', url: `${c.url()}?sslmode=require` }, { secrets: [APP_PASSWORD] })
+    process.off('warning', onWarning)
+    expect(warnings.filter((w) => w.includes('SSL'))).toEqual([])
+    const f = findingOf(r, 'postgres.unreachable')
+    expect(f?.severity).toBe('critical')
+    expect(r.observations['postgres.connectError']).toBe('tls')
+    expect(evidenceText(f)).toContain('The server does not support SSL connections')
+    expect(f?.fix).toContain('sslmode')
+  })
+
   test('refused port: unreachable, classified as refused', async () => {
     const port = await freePort()
     const r = await runCheck(check, { kind: 'postgres', url: `postgres://app:${APP_PASSWORD}@127.0.0.1:${port}/app` }, { secrets: [APP_PASSWORD] })

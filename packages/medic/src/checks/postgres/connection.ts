@@ -68,42 +68,86 @@ function destroy(client: pg.Client): void {
   stream?.destroy()
 }
 
+/**
+ * The DSN as the driver should see it. sslmode gets libpq's meaning (require = encrypted, not
+ * verified), as in the apps medic diagnoses (libpq, psycopg, JDBC), instead of node-postgres'
+ * "every mode is verify-full"; otherwise medic would report a TLS failure the app does not have.
+ */
+export function driverUrl(url: string, sslmode?: string): string {
+  try {
+    const u = new URL(url)
+    if (sslmode) u.searchParams.set('sslmode', sslmode)
+    if (u.searchParams.has('sslmode') && !u.searchParams.has('uselibpqcompat')) u.searchParams.set('uselibpqcompat', 'true')
+    return u.toString()
+  } catch {
+    return url
+  }
+}
+
+async function attempt(ctx: CheckContext, url: string, budgetMs: number): Promise<pg.Client> {
+  let client: pg.Client | undefined
+  const onAbort = () => client && destroy(client)
+  ctx.signal.addEventListener('abort', onAbort, { once: true })
+  try {
+    client = new pg.Client({ connectionString: url, application_name: MEDIC_APP_NAME, connectionTimeoutMillis: budgetMs })
+    // A server that dies after the connect must surface as a failed query, never as an unhandled 'error'.
+    client.on('error', () => {})
+    await client.connect()
+    return client
+  } catch (err) {
+    if (client) {
+      destroy(client)
+      client.end().catch(() => {})
+    }
+    throw err
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort)
+  }
+}
+
 async function connect(ctx: CheckContext): Promise<PgConnection> {
   const url = String(ctx.target.options.url)
   const endpoint = endpointOf(url)
   // Leave a little of the deadline so the classified finding is reported before the runner gives up.
   const budgetMs = Math.max(200, Math.floor(ctx.remainingMs() - 300))
   const started = performance.now()
-  const client = new pg.Client({ connectionString: url, application_name: MEDIC_APP_NAME, connectionTimeoutMillis: budgetMs })
-  // A server that dies after the connect must surface as a failed query, never as an unhandled 'error'.
-  client.on('error', () => {})
-  const onAbort = () => destroy(client)
-  ctx.signal.addEventListener('abort', onAbort, { once: true })
+  const sslmode = new URL(url, 'postgres://x').searchParams.get('sslmode')
   try {
-    await client.connect()
-    const r = await client.query<{ num: string; version: string; pid: number; superuser: boolean; readstats: boolean }>(
-      `/* medic */ SELECT current_setting('server_version_num') AS num, version() AS version, pg_backend_pid() AS pid,
-         (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser,
-         pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER') AS readstats`,
-    )
-    const row = r.rows[0]
-    return {
-      ok: true,
-      session: {
-        client,
-        endpoint,
-        versionNum: Number(row.num),
-        version: row.version.split(' on ')[0],
-        pid: row.pid,
-        superuser: row.superuser,
-        readAllStats: row.superuser || row.readstats,
-        connectMs: Math.round(performance.now() - started),
-        queue: Promise.resolve(),
-      },
+    let client: pg.Client
+    try {
+      client = await attempt(ctx, driverUrl(url), budgetMs)
+    } catch (err) {
+      // libpq's prefer/allow fall back to plaintext when the server has no SSL; so does medic.
+      if (!(sslmode === 'prefer' || sslmode === 'allow') || !/does not support SSL/i.test(String((err as Error).message))) throw err
+      client = await attempt(ctx, driverUrl(url, 'disable'), Math.max(100, Math.floor(ctx.remainingMs() - 300)))
+    }
+    try {
+      const r = await client.query<{ num: string; version: string; pid: number; superuser: boolean; readstats: boolean }>(
+        `/* medic */ SELECT current_setting('server_version_num') AS num, version() AS version, pg_backend_pid() AS pid,
+           (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser,
+           pg_has_role(current_user, 'pg_read_all_stats', 'MEMBER') AS readstats`,
+      )
+      const row = r.rows[0]
+      return {
+        ok: true,
+        session: {
+          client,
+          endpoint,
+          versionNum: Number(row.num),
+          version: row.version.split(' on ')[0],
+          pid: row.pid,
+          superuser: row.superuser,
+          readAllStats: row.superuser || row.readstats,
+          connectMs: Math.round(performance.now() - started),
+          queue: Promise.resolve(),
+        },
+      }
+    } catch (err) {
+      destroy(client)
+      client.end().catch(() => {})
+      throw err
     }
   } catch (err) {
-    destroy(client)
-    client.end().catch(() => {})
     const connectMs = Math.round(performance.now() - started)
     const e = (err as { code?: string }).code
       ? err
@@ -111,8 +155,6 @@ async function connect(ctx: CheckContext): Promise<PgConnection> {
         ? Object.assign(new Error(`no answer before the deadline (${budgetMs} ms)`), { code: 'MEDIC_DEADLINE' })
         : err
     return { ok: false, failure: classifyPgError(e, endpoint), connectMs, budgetMs }
-  } finally {
-    ctx.signal.removeEventListener('abort', onAbort)
   }
 }
 
