@@ -3,7 +3,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import check from './connect.js'
 import { evidenceText, findingOf, runCheck } from '../../../test/helpers/check-tester.js'
 import { blackhole, freePort } from '../../../test/helpers/ports.js'
-import { APP_PASSWORD, holdConnections, startPgCluster, type PgCluster } from '../../../test/helpers/pg-cluster.js'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { chownSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { APP_PASSWORD, holdConnections, startPgCluster, withPgCluster, type PgCluster } from '../../../test/helpers/pg-cluster.js'
 
 let c: PgCluster
 beforeAll(async () => {
@@ -144,6 +148,28 @@ describe('postgres.connect', () => {
       }
     } finally {
       await held.release()
+    }
+  })
+})
+
+describe('postgres.connect over TLS (a cluster with a self-signed certificate)', () => {
+  test('sslmode=require connects (encrypted, not verified, as libpq); verify-full reports the untrusted certificate', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medic-pg-cert-'))
+    try {
+      const id = (flag: string) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim())
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' })
+      for (const f of ['', 'key.pem', 'cert.pem']) chownSync(join(dir, f), id('-u'), id('-g'))
+      await withPgCluster({ settings: { ssl: 'on', ssl_cert_file: join(dir, 'cert.pem'), ssl_key_file: join(dir, 'key.pem') } }, async (tc) => {
+        const ok = await runCheck(check, { kind: 'postgres', url: `${tc.url()}?sslmode=require` }, { secrets: [APP_PASSWORD] })
+        expect(ok.status).toBe('ok')
+        const bad = await runCheck(check, { kind: 'postgres', url: `${tc.url()}?sslmode=verify-full` }, { secrets: [APP_PASSWORD] })
+        const f = findingOf(bad, 'postgres.unreachable')
+        expect(f?.severity).toBe('critical')
+        expect(bad.observations['postgres.connectError']).toBe('tls')
+        expect(evidenceText(f)).toMatch(/self[- ]signed certificate/i)
+      })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
     }
   })
 })
