@@ -4,7 +4,7 @@
  * carrying a request ID) and the known errors it matched. Totals count every event per level and
  * per minute (errors and 5xx too) without keeping the events.
  */
-import { Drain, templateOf, type Cluster } from './drain.js'
+import { Drain, mergeVariableWords, templateOf, type Cluster } from './drain.js'
 import { exceptionSignature, frameLabel, groupId, topFrames } from './exceptions.js'
 import { maskTokens } from './mask.js'
 import { LEVEL, levelName, type LogEvent } from './types.js'
@@ -127,7 +127,7 @@ export class Grouper {
   private readonly byCluster: GroupStats[] = []
   private readonly bySignature = new Map<string, GroupStats>()
 
-  constructor(similarity = 0.5) {
+  constructor(similarity?: number) {
     this.drain = new Drain({ similarity })
   }
 
@@ -163,6 +163,12 @@ export class Grouper {
    * Returns the merged list and, per ref, the final id.
    */
   finish(): { groups: GroupStats[]; idOfRef: string[] } {
+    // clusters split only by a variable word in their first tokens become one template
+    const joined = mergeVariableWords(this.drain)
+    for (const c of this.drain.clusters) {
+      const root = joined[c.index]
+      if (root !== c.index) c.tokens = this.drain.clusters[root].tokens.slice()
+    }
     const byId = new Map<string, GroupStats>()
     const idOfRef: string[] = []
     for (const g of this.groups) {

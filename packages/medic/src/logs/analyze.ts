@@ -94,7 +94,7 @@ export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
   const resolved = await resolveSources(o.sources, o.cwd)
   const totalBytes = resolved.reduce((n, s) => n + s.size, 0)
   const totals = new Totals()
-  const grouper = new Grouper(o.similarity ?? 0.5)
+  const grouper = new Grouper(o.similarity)
   const known = new Map<string, KnownHit>()
   const markers: Marker[] = []
   const reports: SourceReport[] = []

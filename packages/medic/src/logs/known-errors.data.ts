@@ -43,7 +43,7 @@ export const KNOWN_ERRORS: KnownErrorSpec[] = [
   {
     id: 'connection-refused',
     needles: ['ECONNREFUSED', 'Connection refused', 'connection refused'],
-    pattern: '(?:ECONNREFUSED|Error 111 connecting to|[Cc]onnection refused \\(|connect to server at "?)\\s*((?:\\[[^\\]]+\\]|[\\w.-]+)(?::|", port |\\s+port\\s+)\\d+)|(?:Connection|connection) refused',
+    pattern: '(?:ECONNREFUSED|Error 111 connecting to|[Cc]onnection refused \\(|connection to server at "?)\\s*((?:\\[[^\\]]+\\]|[\\w.-]+)(?::|", port |\\s+port\\s+)\\d+)|(?:Connection|connection) refused',
     severity: 'critical',
     title: 'A dependency refused the connection',
     cause: 'Nothing listens at the host and port the app connects to: the dependency (database, Redis, an internal API) is down, not ready yet, or the app points at the wrong host/port (localhost inside a container instead of the service name).',
