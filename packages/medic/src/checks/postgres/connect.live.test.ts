@@ -116,6 +116,22 @@ describe('postgres.connect', () => {
     }
   })
 
+  test('an HTTP server on the port (DSN pointing at the API): unreachable, closed during the handshake', async () => {
+    const { createServer } = await import('node:http')
+    const srv = createServer((_q, res) => res.end('hello'))
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r))
+    try {
+      const port = (srv.address() as { port: number }).port
+      const r = await runCheck(check, { kind: 'postgres', url: `postgres://app:x@127.0.0.1:${port}/app` })
+      const f = findingOf(r, 'postgres.unreachable')
+      expect(f?.severity).toBe('critical')
+      expect(r.observations['postgres.connectError']).toBe('reset')
+      expect(evidenceText(f)).toContain('not PostgreSQL on that port')
+    } finally {
+      srv.close()
+    }
+  })
+
   test('unknown host: unreachable, host-not-found', async () => {
     const r = await runCheck(check, { kind: 'postgres', url: 'postgres://app:x@no-such-host.invalid:5432/app' })
     const f = findingOf(r, 'postgres.unreachable')
