@@ -55,7 +55,8 @@ export function parseAuthHeader(spec: string): { name: string; template: string 
 /** The curl command a person runs to see the same answer; the key stays in a shell variable. */
 export function curlCommand(s: ExternalSetup): string {
   const auth = s.header.template.replace('{key}', `$${s.preset.keyVariable}`)
-  return `curl -sS -i --max-time 10 "${s.displayUrl}" -H "${s.header.name}: ${auth}"`
+  const header = s.key !== undefined || s.preset.requiresKey ? ` -H "${s.header.name}: ${auth}"` : ''
+  return `curl -sS -i --max-time 10 "${s.displayUrl}"${header}`
 }
 
 export interface Probe {
