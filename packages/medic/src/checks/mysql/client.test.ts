@@ -17,7 +17,10 @@ describe('parseMysqlUrl', () => {
   })
   it('maps ssl-mode and socket parameters', () => {
     expect(parseMysqlUrl('mysql://app:x@h/d?ssl-mode=REQUIRED').ssl).toEqual({ rejectUnauthorized: false })
-    expect(parseMysqlUrl('mysql://app:x@h/d?ssl=true').ssl).toEqual({ rejectUnauthorized: true })
+    expect(parseMysqlUrl('mysql://app:x@h/d?ssl=true').ssl).toEqual({ rejectUnauthorized: true, verifyIdentity: true })
+    expect(parseMysqlUrl('mysql://app:x@h/d?ssl-mode=VERIFY_CA&ssl-ca=/etc/ca.pem').ssl).toEqual({ rejectUnauthorized: true, caPath: '/etc/ca.pem' })
+    expect(parseMysqlUrl('mysql://app:x@h/d?ssl-ca=/etc/ca.pem').ssl).toEqual({ rejectUnauthorized: true, verifyIdentity: true, caPath: '/etc/ca.pem' })
+    expect(parseMysqlUrl('mysql://app:x@h/d?ssl-mode=DISABLED').ssl).toBeUndefined()
     expect(parseMysqlUrl('mysql://app:x@h/d?socket=/run/mysqld/mysqld.sock').socketPath).toBe('/run/mysqld/mysqld.sock')
   })
   it('keeps a password with a stray % as it is rather than throwing', () => {

@@ -11,6 +11,7 @@
  *   skip with a pointer to it.
  */
 import { lookup } from 'node:dns/promises'
+import { readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import mysqlCore from 'mysql2'
 import type { Connection as PromiseConnection } from 'mysql2/promise'
@@ -28,7 +29,8 @@ export interface MysqlAddress {
   password?: string
   database?: string
   socketPath?: string
-  ssl?: { rejectUnauthorized: boolean }
+  /** REQUIRED: encrypted, not verified; VERIFY_CA: trusted chain; VERIFY_IDENTITY (or ssl=true): chain and host name. */
+  ssl?: { rejectUnauthorized: boolean; verifyIdentity?: boolean; caPath?: string }
 }
 
 export interface ServerInfo {
@@ -39,6 +41,8 @@ export interface ServerInfo {
   /** Which per-statement time limit the session runs under, if any. */
   statementLimit: 'max_statement_time' | 'max_execution_time' | null
   connectMs: number
+  /** TLS protocol of the session (`TLSv1.3`) when the DSN asked for TLS. */
+  tls?: string
 }
 
 export interface MysqlSession {
@@ -63,14 +67,17 @@ function decode(part: string): string {
   }
 }
 
-/** mysql://user:password@host:port/database?ssl-mode=REQUIRED&socket=/path. The schema already refused malformed URLs. */
+/** mysql://user:password@host:port/database?ssl-mode=REQUIRED&ssl-ca=/path&socket=/path. The schema already refused malformed URLs. */
 export function parseMysqlUrl(url: string): MysqlAddress {
   const u = new URL(url)
   const mode = (u.searchParams.get('ssl-mode') ?? u.searchParams.get('sslmode') ?? u.searchParams.get('ssl') ?? '').toUpperCase()
   let ssl: MysqlAddress['ssl']
   // PREFERRED (TLS if offered) cannot fall back in mysql2: treated as plain, like a server without TLS.
+  const caPath = u.searchParams.get('ssl-ca') ?? u.searchParams.get('sslca') ?? undefined
   if (['REQUIRED', 'REQUIRE'].includes(mode)) ssl = { rejectUnauthorized: false }
-  else if (['TRUE', '1', 'VERIFY_CA', 'VERIFY_IDENTITY', 'VERIFY-FULL'].includes(mode)) ssl = { rejectUnauthorized: true }
+  else if (['VERIFY_CA', 'VERIFY-CA'].includes(mode)) ssl = { rejectUnauthorized: true }
+  else if (['TRUE', '1', 'VERIFY_IDENTITY', 'VERIFY-FULL'].includes(mode) || (caPath && !mode)) ssl = { rejectUnauthorized: true, verifyIdentity: true }
+  if (ssl && caPath) ssl.caPath = caPath
   const database = decode(u.pathname.replace(/^\//, ''))
   return {
     host: u.hostname.replace(/^\[(.*)\]$/, '$1') || 'localhost',
@@ -132,6 +139,15 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal, onAbort: 
   })
 }
 
+/** The CA file named by ssl-ca; an unreadable one is a setup problem, said plainly. */
+function readCa(path: string): string {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch (err) {
+    throw new Error(`cannot read the ssl-ca file ${path} named in the DSN: ${(err as NodeJS.ErrnoException).code ?? reasonOf(err)}`)
+  }
+}
+
 /** Leave a little of the deadline to report what happened. */
 const REPORT_MARGIN_MS = 150
 
@@ -146,7 +162,11 @@ export async function openSession(ctx: CheckContext, a: MysqlAddress, o: { datab
     password: a.password,
     database: o.database === false ? undefined : a.database,
     socketPath: a.socketPath,
-    ssl: a.ssl,
+    ssl: a.ssl && {
+      rejectUnauthorized: a.ssl.rejectUnauthorized,
+      verifyIdentity: a.ssl.verifyIdentity ?? false,
+      ...(a.ssl.caPath ? { ca: readCa(a.ssl.caPath) } : {}),
+    },
     connectTimeout,
     // Seen in performance_schema.session_connect_attrs (MySQL, MariaDB with P_S on).
     connectAttributes: { program_name: 'medic' },
@@ -200,10 +220,15 @@ export async function openSession(ctx: CheckContext, a: MysqlAddress, o: { datab
       // Older servers (MariaDB < 10.1, MySQL < 5.7.8) have no such variable: the deadline still bounds us.
     }
     await raceAbort(conn.query(`${MARKER} SET SESSION lock_wait_timeout = 2`), ctx.signal, () => raw.destroy())
+    let tls: string | undefined
+    if (a.ssl) {
+      const [ssl] = await raceAbort(conn.query(`${MARKER} SHOW SESSION STATUS LIKE 'Ssl_version'`), ctx.signal, () => raw.destroy())
+      tls = String((ssl as Record<string, unknown>[])[0]?.Value ?? '') || undefined
+    }
     return {
       conn,
       address: a,
-      info: { version, flavor, connectionId: Number(row.id), statementLimit, connectMs: Math.round(performance.now() - started) },
+      info: { version, flavor, connectionId: Number(row.id), statementLimit, connectMs: Math.round(performance.now() - started), ...(tls ? { tls } : {}) },
     }
   } catch (err) {
     raw.destroy()

@@ -62,6 +62,13 @@ describe('mysql.connect', () => {
     expect(f?.fix).toContain('may also be missing')
   })
 
+  it('ssl-mode=REQUIRED against a server without TLS: unreachable (tls)', async () => {
+    const r = await runCheck(connect, { kind: 'mysql', url: `${db.url()}?ssl-mode=REQUIRED` }, { secrets })
+    const f = findingOf(r, 'mysql.unreachable')
+    expect(evidenceText(f)).toContain(`TLS with 127.0.0.1:${db.port} failed (HANDSHAKE_NO_SSL_SUPPORT)`)
+    expect(evidenceText(f)).toContain('TLS said: Server does not support secure connection')
+  })
+
   it('refused port: unreachable, refused, fast', async () => {
     const port = await freePort()
     const started = performance.now()

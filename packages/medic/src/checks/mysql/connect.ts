@@ -90,6 +90,7 @@ export default defineCheck({
       ctx.observe('mysql.version', s.info.version)
       ctx.observe('mysql.flavor', s.info.flavor)
       ctx.observe('mysql.connectMs', s.info.connectMs)
+      ctx.observe('mysql.tls', s.info.tls ?? (a.ssl ? 'on' : null))
       const limit =
         s.info.statementLimit === 'max_statement_time'
           ? `, max_statement_time ${Math.ceil(ctx.config.timeoutMs / 1000)} s`
@@ -101,7 +102,7 @@ export default defineCheck({
           label: 'login',
           observed: `${values.user} to ${a.database ? `database ${a.database}` : 'no database'} on ${s.info.flavor === 'mariadb' ? 'MariaDB' : 'MySQL'} ${s.info.version.replace(/-.*$/, '')} at ${where} in ${s.info.connectMs} ms`,
         },
-        { label: 'session', observed: `read-only${limit}, thread ${s.info.connectionId}` },
+        { label: 'session', observed: `read-only${limit}, thread ${s.info.connectionId}${s.info.tls ? `, ${s.info.tls}` : a.ssl ? ', TLS' : ''}` },
       )
       return
     } catch (err) {
@@ -140,6 +141,7 @@ export default defineCheck({
           break
       }
       if (f.serverMessage) evidence.push({ label: 'server said', observed: f.serverMessage })
+      if (f.tlsMessage) evidence.push({ label: 'TLS said', observed: f.tlsMessage, expected: a.ssl?.caPath ? `a certificate signed by ${a.ssl.caPath}` : 'a certificate trusted by the system CAs (or ssl-ca=/path in the DSN)' })
       const message = meta.findings[f.finding]
       ctx.finding(f.finding, {
         severity: 'critical',

@@ -20,6 +20,8 @@ export interface ConnectFailure {
   explanation: string
   /** The server's own text, when the server answered. */
   serverMessage?: string
+  /** The TLS library's reason (`self-signed certificate`), for TLS failures. */
+  tlsMessage?: string
   hostResolves?: boolean
   resolvedTo?: string[]
   elapsedMs: number
@@ -209,6 +211,7 @@ export function classifyConnectError(err: unknown, facts: Facts): ConnectFailure
     elapsedMs: facts.elapsedMs,
   }
   if (typeof e.sqlMessage === 'string' && e.sqlMessage) failure.serverMessage = e.sqlMessage
+  if (rule.reason === 'tls' && typeof e.message === 'string') failure.tlsMessage = e.message
   return failure
 }
 
