@@ -14,7 +14,7 @@ import { blackhole, freePort } from '../../../test/helpers/ports.js'
 import collections from './collections.js'
 import connect from './connect.js'
 import dimensions from './dimensions.js'
-import status from './status.js'
+import status from './collection-status.js'
 
 const API_KEY = 'qdrant-test-key-7f3a9c1e5b'
 

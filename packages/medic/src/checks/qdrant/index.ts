@@ -3,6 +3,6 @@ import type { AnyCheck } from '../../engine/check.js'
 import collections from './collections.js'
 import connect from './connect.js'
 import dimensions from './dimensions.js'
-import status from './status.js'
+import status from './collection-status.js'
 
 export const qdrantChecks: AnyCheck[] = [connect, collections, status, dimensions]

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { evidenceText, findingOf, runCheck } from '../../../test/helpers/check-tester.js'
 import type { FakeServer } from '../../../test/helpers/fake-http.js'
 import { fakeQdrant } from '../../../test/helpers/fake-qdrant.js'
-import status from './status.js'
+import status from './collection-status.js'
 
 describe('qdrant.collection-status', () => {
   let q: FakeServer
