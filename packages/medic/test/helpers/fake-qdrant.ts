@@ -61,6 +61,7 @@ export async function fakeQdrant(collections: Record<string, CollectionFixture>,
   }
   const routes: FakeRoutes = {
     'GET /collections': guard(() => ({ body: { result: { collections: Object.keys(collections).map((name) => ({ name })) }, status: 'ok', time: 0.000008 } })),
+    'GET /': { body: { title: 'qdrant - vector search engine', version: '1.12.1', commit: '4a3e2b5e9a3b7d7c0e9f1a2b3c4d5e6f7a8b9c0d' } },
     'GET /aliases': guard(() => ({
       body: { result: { aliases: Object.entries(opts.aliases ?? {}).map(([alias_name, collection_name]) => ({ alias_name, collection_name })) }, status: 'ok', time: 0.000005 },
     })),

@@ -6,7 +6,7 @@
 import { defineCheck } from '../../engine/check.js'
 import type { Evidence } from '../../engine/types.js'
 import { describeKey, keyProblems } from './key.js'
-import { curlCommand, errorText, isAuthError, isQuotaError, reachableProbe } from './probe.js'
+import { contextEvidence, curlCommand, errorText, isAuthError, isQuotaError, reachableProbe } from './probe.js'
 
 export default defineCheck({
   meta: {
@@ -66,6 +66,7 @@ export default defineCheck({
           { label: 'provider error', observed: errorText(probe.error) },
           keyEv,
           ...shapeEv,
+          ...contextEvidence(r.headers),
         ],
         fix: shape.length
           ? `The stored key is malformed (${shape.join('; ')}): store the bare key and restart the app. If it still fails, create a new key.`

@@ -6,7 +6,7 @@
 import { defineCheck } from '../../engine/check.js'
 import { maskUrl } from '../../engine/redact.js'
 import { describeFailure } from './http-probe.js'
-import { curlCommand, errorText, getProbe } from './probe.js'
+import { contextEvidence, curlCommand, errorText, getProbe } from './probe.js'
 
 export default defineCheck({
   meta: {
@@ -52,6 +52,7 @@ export default defineCheck({
         evidence: [
           { label: `GET ${s.displayUrl}`, observed: `HTTP ${r.status} in ${r.ms} ms`, expected: '2xx (or 401/403/429 from the provider itself)' },
           { label: 'error', observed: errorText(probe.error) },
+          ...contextEvidence(r.headers),
         ],
         fix: `The provider (or a proxy/gateway in between) is failing: check its status page, retry with backoff, and fail over or degrade gracefully while it lasts.`,
         commands,

@@ -38,6 +38,7 @@ describe('external.limits', () => {
       },
       'GET /quota/models': {
         status: 429,
+        headers: { 'x-request-id': 'req_8f2c1e0b7a', 'openai-organization': 'acme-prod', 'openai-project': 'proj_Q1w2E3r4' },
         body: {
           error: {
             message: 'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
@@ -78,6 +79,7 @@ describe('external.limits', () => {
     expect(f?.title).toBe('OpenAI quota or credit exhausted (HTTP 429 insufficient_quota)')
     expect(evidenceText(f)).toContain('You exceeded your current quota')
     expect(f?.fix).toContain('Retrying does not help')
+    expect(evidenceText(f)).toContain('provider context: x-request-id: req_8f2c1e0b7a, openai-organization: acme-prod, openai-project: proj_Q1w2E3r4')
     expect(findingOf(r, 'external.rate-limited')).toBeUndefined()
     expect(r.observations['external.quotaExceeded']).toBe(true)
   })

@@ -6,7 +6,7 @@
  */
 import { defineCheck } from '../../engine/check.js'
 import type { Evidence } from '../../engine/types.js'
-import { curlCommand, errorText, isQuotaError, rateEvidence, rateWindows, reachableProbe } from './probe.js'
+import { contextEvidence, curlCommand, errorText, isQuotaError, rateEvidence, rateWindows, reachableProbe } from './probe.js'
 
 export default defineCheck({
   meta: {
@@ -47,7 +47,7 @@ export default defineCheck({
       return ctx.finding('external.quota-exceeded', {
         severity: 'critical',
         title: `${s.preset.name} quota or credit exhausted (HTTP ${r.status}${probe.error?.code ? ` ${probe.error.code}` : ''})`,
-        evidence: [statusEv, { label: 'provider error', observed: errorText(probe.error), expected: 'no quota or billing error' }, ...headerEv],
+        evidence: [statusEv, { label: 'provider error', observed: errorText(probe.error), expected: 'no quota or billing error' }, ...headerEv, ...contextEvidence(r.headers)],
         fix: `Every call fails until the account has quota again: add credit or raise the monthly limit in the billing settings${s.preset.dashboard ? ` (usage: ${s.preset.dashboard})` : ''}, or use a key of an account with quota. Retrying does not help.`,
         commands,
       })
@@ -60,6 +60,7 @@ export default defineCheck({
           { ...statusEv, observed: 'HTTP 429 Too Many Requests' },
           { label: 'provider error', observed: errorText(probe.error) },
           ...(headerEv.length ? headerEv : [{ label: 'rate-limit headers', observed: 'none in the answer' }]),
+          ...contextEvidence(r.headers),
         ],
         commands,
       })

@@ -165,6 +165,14 @@ export function rateEvidence(headers: Record<string, string>, lowPct: number): E
   return ev
 }
 
+/** Headers that identify the request and the account to the provider's support (not secrets): request id, organisation, project. */
+const CONTEXT_HEADERS = ['x-request-id', 'request-id', 'openai-organization', 'openai-project']
+
+export function contextEvidence(headers: Record<string, string>): Evidence[] {
+  const seen = CONTEXT_HEADERS.filter((h) => headers[h]).map((h) => `${h}: ${headers[h]}`)
+  return seen.length ? [{ label: 'provider context', observed: seen.join(', ') }] : []
+}
+
 function httpOf(ctx: CheckContext): Promise<ProbeClient> {
   return ctx.shared.get(`external:http:${ctx.target.id}`, async () => createProbeClient(), (c) => c.close())
 }

@@ -70,6 +70,14 @@ export function listAnswer(ctx: CheckContext): Promise<Answer> {
   return ctx.shared.get(`qdrant:list:${ctx.target.id}`, () => get(ctx, '/collections'))
 }
 
+/** Qdrant's version from GET / (`{"title":"qdrant - vector search engine","version":"1.12.1"}`), or undefined. */
+export async function serverVersion(ctx: CheckContext): Promise<string | undefined> {
+  const a = await get(ctx, '/')
+  if ('failure' in a || a.result.status !== 200) return undefined
+  const v = (a.json as { version?: unknown } | undefined)?.version
+  return typeof v === 'string' ? v : undefined
+}
+
 /** `alias → collection` pairs from GET /aliases (only asked when a collection is missing); empty when unavailable. */
 export function aliasesAnswer(ctx: CheckContext): Promise<string[]> {
   return ctx.shared.get(`qdrant:aliases:${ctx.target.id}`, async () => {

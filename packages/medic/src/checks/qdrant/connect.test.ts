@@ -37,10 +37,10 @@ describe('qdrant.connect', () => {
       expect(r.status, `${r.id}: ${r.reason ?? ''}`).toBe('ok')
       expect(r.findings.filter((f) => f.severity !== 'info')).toEqual([])
     }
-    expect(q.requests.map((r) => r.path).sort()).toEqual(['/collections', '/collections/medical_docs'])
+    expect(q.requests.map((r) => r.path).sort()).toEqual(['/', '/collections', '/collections/medical_docs'])
     expect(q.requests.every((r) => r.headers['api-key'] === API_KEY)).toBe(true)
-    expect(results[0].evidence[0].observed).toMatch(/^HTTP 200 in \d+ ms, collections: medical_docs, other \(2\)$/)
-    expect(results[0].observations).toMatchObject({ 'qdrant.reachable': true, 'qdrant.collections.count': 2 })
+    expect(results[0].evidence[0].observed).toMatch(/^HTTP 200 in \d+ ms \(Qdrant 1\.12\.1\), collections: medical_docs, other \(2\)$/)
+    expect(results[0].observations).toMatchObject({ 'qdrant.reachable': true, 'qdrant.collections.count': 2, 'qdrant.version': '1.12.1' })
     expect(results[3].evidence[0].observed).toBe('medical_docs: 1536 Cosine = model text-embedding-3-small: 1536')
   })
 

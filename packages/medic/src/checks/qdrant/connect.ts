@@ -6,7 +6,7 @@
 import { defineCheck } from '../../engine/check.js'
 import { describeFailure } from '../external/http-probe.js'
 import { describeKey, keyProblems, scrubKeyText } from '../external/key.js'
-import { curl, listAnswer, listText, namesOf, setupOf } from './client.js'
+import { curl, listAnswer, listText, namesOf, serverVersion, setupOf } from './client.js'
 
 export default defineCheck({
   meta: {
@@ -76,6 +76,8 @@ export default defineCheck({
     }
     ctx.observe('qdrant.reachable', true)
     ctx.observe('qdrant.collections.count', names.length)
-    ctx.ok({ label: `GET ${s.display}/collections`, observed: `HTTP 200 in ${r.ms} ms, collections: ${listText(names)}`, expected: 'HTTP 200' })
+    const version = await serverVersion(ctx)
+    if (version) ctx.observe('qdrant.version', version)
+    ctx.ok({ label: `GET ${s.display}/collections`, observed: `HTTP 200 in ${r.ms} ms${version ? ` (Qdrant ${version})` : ''}, collections: ${listText(names)}`, expected: 'HTTP 200' })
   },
 })
