@@ -42,9 +42,11 @@ export function parserByName(name: string, sample: string[] = []): RecordParser 
   }
 }
 
+const RE_EXCEPTION_LINE = /^(?:[\w$]+\.)*[\w$]*(?:Error|Exception|Warning|Throwable|Exit|Interrupt)\b:?/
+
 function isContinuationLike(line: string): boolean {
   const c = line.charCodeAt(0)
-  return c === 32 || c === 9 || line.startsWith('Traceback (') || line.startsWith('During handling') || line.startsWith('The above exception') || line.startsWith('Caused by:')
+  return c === 32 || c === 9 || line.startsWith('Traceback (') || line.startsWith('During handling') || line.startsWith('The above exception') || line.startsWith('Caused by:') || RE_EXCEPTION_LINE.test(line)
 }
 
 /** Choose the parser whose shape most of the sample has. */

@@ -39,11 +39,11 @@ export function get(o: Record<string, unknown>, key: string): unknown {
   return cur
 }
 
-function first(o: Record<string, unknown>, keys: string[]): [unknown, string] {
+function first(o: Record<string, unknown>, keys: string[], scalar = false): [unknown, string] {
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]
     const v = get(o, k)
-    if (v !== undefined && v !== null && v !== '') return [v, k]
+    if (v !== undefined && v !== null && v !== '' && !(scalar && typeof v === 'object')) return [v, k]
   }
   return [undefined, '']
 }
@@ -63,17 +63,17 @@ function str(v: unknown): string {
 
 /** Fill an event from a structured record. */
 export function fromFields(o: Record<string, unknown>, ev: LogEvent): void {
-  const [t] = first(o, TIME_KEYS)
+  const [t] = first(o, TIME_KEYS, true)
   if (t !== undefined) ev.ts = timeValue(t)
-  const [lv, lk] = first(o, LEVEL_KEYS)
+  const [lv, lk] = first(o, LEVEL_KEYS, true)
   if (lv !== undefined) ev.level = levelValue(lv, lk)
   const [m] = first(o, MESSAGE_KEYS)
   ev.message = str(m)
-  const [s] = first(o, SERVICE_KEYS)
+  const [s] = first(o, SERVICE_KEYS, true)
   if (s !== undefined && typeof s !== 'object') ev.service = String(s)
-  const [tr, tk] = first(o, TRACE_KEYS)
+  const [tr, tk] = first(o, TRACE_KEYS, true)
   if (tr !== undefined && typeof tr !== 'object') ev.traceId = tk === 'traceparent' ? traceFromParent(String(tr)) : String(tr)
-  const [st] = first(o, STATUS_KEYS)
+  const [st] = first(o, STATUS_KEYS, true)
   if (st !== undefined) {
     const n = typeof st === 'number' ? st : parseInt(String(st), 10)
     if (n >= 100 && n < 600) ev.status = n

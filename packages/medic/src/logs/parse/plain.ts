@@ -46,11 +46,13 @@ function header(line: string): void {
     // strip [ ] ( ) < > and a trailing ':'
     while (a < b && (line.charCodeAt(a) === 91 || line.charCodeAt(a) === 40 || line.charCodeAt(a) === 60)) a++
     while (b > a && (line.charCodeAt(b - 1) === 93 || line.charCodeAt(b - 1) === 41 || line.charCodeAt(b - 1) === 62 || line.charCodeAt(b - 1) === 58 || line.charCodeAt(b - 1) === 44)) b--
-    if (b - a >= 3 && b - a <= 11) {
-      // `ERROR:root:message` (Python's default format) keeps the level before the first colon
-      let e = b
+    // `ERROR:root:message` (Python's default format) keeps the level before the first colon
+    let e = b
+    if (k === 0) {
       const colon = line.indexOf(':', a)
       if (colon > a && colon < b) e = colon
+    }
+    if (e - a >= 3 && e - a <= 11) {
       const lv = levelAt(line, a, e)
       if (lv) {
         hLevel = lv
@@ -130,6 +132,13 @@ export const timestampedParser: RecordParser = {
 const RE_ACCESS = /^(\S+) \S+ (\S+) \[([^\]]+)\] "(?:([A-Z]{3,10}) (\S+)(?: [^"]*)?|[^"]*)" (\d{3}) (\d+|-)(?: "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)")?(.*)$/
 const RE_RT = /(?:^|\s)(?:rt=|request_time=|urt="?)?(\d+\.\d{1,6})"?(?:\s|$)/
 
+const REASONS: Record<number, string> = {
+  200: 'OK', 201: 'Created', 204: 'No Content', 301: 'Moved Permanently', 302: 'Found', 304: 'Not Modified',
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout',
+  409: 'Conflict', 413: 'Payload Too Large', 422: 'Unprocessable Entity', 429: 'Rate Limited', 499: 'Client Closed Request',
+  500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+}
+
 export const accessParser: RecordParser = {
   name: 'access',
   strictStarts: true,
@@ -143,7 +152,9 @@ export const accessParser: RecordParser = {
     ev.status = status
     ev.level = status >= 500 ? LEVEL.error : status >= 400 ? LEVEL.warn : LEVEL.info
     const path = m[5] ? m[5].split('?', 1)[0] : ''
-    ev.message = m[4] ? `${m[4]} ${path} ${status}` : `${status}`
+    // the reason phrase keeps "GET /x 502" and "GET /x 200" apart once numbers are masked
+    const reason = REASONS[status] ?? (status >= 500 ? 'Server Error' : status >= 400 ? 'Client Error' : status >= 300 ? 'Redirect' : 'OK')
+    ev.message = m[4] ? `${m[4]} ${path} ${status} ${reason}` : `${status} ${reason}`
     const tail = m[10]
     if (tail) {
       const rt = RE_RT.exec(tail)

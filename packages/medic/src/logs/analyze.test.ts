@@ -1,0 +1,225 @@
+/**
+ * The pipeline on fixture logs written here: groups (same error with other ids = one group,
+ * different errors = different groups), stable ids, counts and rates, every known signature,
+ * grouping accuracy on the labelled generator, and bad input that must never crash or hang.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, appendFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { PassThrough } from 'node:stream'
+import { gzipSync } from 'node:zlib'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { analyze, type Analysis } from './analyze.js'
+import { KNOWN_ERRORS } from './known-errors.data.js'
+import { rotationOrder } from './sources.js'
+import { generate, groupingAccuracy, type GenFormat } from './testing/generate.js'
+import { LEVEL } from './types.js'
+
+let dir: string
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'medic-logs-test-'))
+})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+function write(name: string, text: string | Buffer): string {
+  const p = join(dir, name)
+  writeFileSync(p, text)
+  return p
+}
+
+const run = (file: string | string[], extra: Partial<Parameters<typeof analyze>[0]> = {}) =>
+  analyze({ sources: (Array.isArray(file) ? file : [file]).map((f) => ({ file: f })), cwd: dir, ...extra })
+
+const byTitle = (a: Analysis, re: RegExp) => a.groups.filter((g) => re.test(g.title()))
+
+describe('grouping', () => {
+  it('the same error with different ids and numbers is one group; different errors are different groups', async () => {
+    const lines: string[] = []
+    for (let i = 0; i < 30; i++) {
+      lines.push(`2026-11-22 02:00:${String(i).padStart(2, '0')},000 ERROR app.pay: payment ${1000 + i * 7} declined for user u${i}@example.com from 10.0.0.${i} after ${i * 13}ms`)
+      lines.push(`2026-11-22 02:00:${String(i).padStart(2, '0')},500 ERROR app.db: query timeout on orders id=${i * 99} (took ${i}.5s)`)
+      lines.push(`2026-11-22 02:00:${String(i).padStart(2, '0')},700 INFO app: request ok`)
+    }
+    const a = await run(write('g1.log', lines.join('\n') + '\n'))
+    expect(a.groups).toHaveLength(2)
+    expect(byTitle(a, /payment/)[0].count).toBe(30)
+    expect(byTitle(a, /query timeout/)[0].count).toBe(30)
+    expect(a.totals.events).toBe(90)
+    expect(a.totals.errors).toBe(60)
+  })
+
+  it('exceptions group by type and in-app frames, not by message or line number', async () => {
+    const tb = (type: string, fn: string, line: number, msg: string) =>
+      `2026-11-22 02:00:00,000 ERROR app: failed\nTraceback (most recent call last):\n  File "/app/app/${fn}.py", line ${line}, in ${fn}\n    x()\n  File "/usr/lib/python3/site-packages/lib.py", line 9, in inner\n    y()\n${type}: ${msg}`
+    const text = [tb('KeyError', 'orders', 10, "'a'"), tb('KeyError', 'orders', 99, "'b'"), tb('KeyError', 'users', 10, "'a'"), tb('ValueError', 'orders', 10, 'x 1')].join('\n') + '\n'
+    const a = await run(write('g2.log', text))
+    const exc = a.groups.filter((g) => g.kind === 'exception')
+    expect(exc.map((g) => [g.exception!.type, g.exception!.frames[0], g.count]).sort()).toEqual([
+      ['KeyError', 'app/orders.py:orders', 2],
+      ['KeyError', 'app/users.py:users', 1],
+      ['ValueError', 'app/orders.py:orders', 1],
+    ])
+  })
+
+  it('group ids are stable across runs and inputs', async () => {
+    const f1 = write('s1.log', 'ERROR boom id=1\nERROR boom id=2\n')
+    const f2 = write('s2.log', 'INFO other\nERROR boom id=3\nERROR boom id=4\n')
+    const [a, b] = [await run(f1), await run(f2)]
+    expect(a.groups[0].id).toMatch(/^[0-9a-f]{10}$/)
+    expect(b.groups.find((g) => g.title().includes('boom'))!.id).toBe(a.groups[0].id)
+  })
+
+  for (const format of ['plain', 'json', 'logfmt'] as GenFormat[]) {
+    it(`grouping accuracy on the labelled ${format} corpus`, async () => {
+      let text = ''
+      const truth: string[] = []
+      generate({ format, events: 5000, seed: 11 }, (t) => (text += t), (l) => truth.push(l))
+      const refs: number[] = []
+      const a = await run(write(`acc.${format}.log`, text), { groupAll: true, onEvent: (_e, g) => refs.push(g!.ref) })
+      const ga = groupingAccuracy(refs.map((r) => a.idOfRef[r]), truth)
+      expect(ga).toBeGreaterThanOrEqual(0.98)
+    })
+  }
+})
+
+describe('counts, rates, timeline', () => {
+  it('per-minute counts, first/last seen, error rate and 5xx per minute from access lines', async () => {
+    const lines: string[] = []
+    for (let m = 0; m < 3; m++)
+      for (let i = 0; i < 20; i++) {
+        const status = m === 2 && i < 12 ? 502 : 200
+        lines.push(`10.0.0.${i} - - [22/Nov/2026:02:0${m}:${String(i).padStart(2, '0')} +0000] "GET /api/items/${i} HTTP/1.1" ${status} 12 "-" "k6"`)
+      }
+    const a = await run(write('access.log', lines.join('\n') + '\n'))
+    expect(a.sources[0].format).toBe('access')
+    expect(a.totals.http).toMatchObject({ requests: 60, s5xx: 12, s2xx: 48 })
+    expect(a.totals.errors).toBe(12)
+    const g = a.groups.find((x) => x.title().includes('Bad Gateway'))!
+    expect(g.count).toBe(12)
+    expect(g.first).toBe(Date.UTC(2026, 10, 22, 2, 2, 0))
+    expect(g.last).toBe(Date.UTC(2026, 10, 22, 2, 2, 11))
+    expect([...g.perMinute.values()]).toEqual([12])
+    expect(a.totals.between(Date.UTC(2026, 10, 22, 2, 2), Date.UTC(2026, 10, 22, 2, 3)).max5xxPerMinute).toBe(12)
+  })
+
+  it('--since/--until/--service filters', async () => {
+    const f = write('filt.jsonl', [0, 1, 2, 3].map((m) => JSON.stringify({ time: Date.UTC(2026, 10, 22, 2, m), level: 'error', msg: `e${m}`, service: m % 2 ? 'a' : 'b' })).join('\n') + '\n')
+    const a = await run(f, { since: Date.UTC(2026, 10, 22, 2, 1), until: Date.UTC(2026, 10, 22, 2, 2) })
+    expect(a.totals.events).toBe(2)
+    expect(a.filtered).toBe(2)
+    const b = await run(f, { service: 'a' })
+    expect(b.totals.events).toBe(2)
+  })
+
+  it('a fixture line per known signature is recognised (every entry of the data file)', async () => {
+    const samples: Record<string, string> = {
+      'db-pool-exhausted': 'sqlalchemy.exc.TimeoutError: QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout 30.00',
+      'pg-slots-reserved': 'psycopg2.OperationalError: FATAL:  remaining connection slots are reserved for non-replication superuser connections',
+      'connection-refused': 'Error: connect ECONNREFUSED 127.0.0.1:6379',
+      'connection-timeout': 'Error: connect ETIMEDOUT 10.0.0.5:443',
+      'dns-not-found': 'Error: getaddrinfo ENOTFOUND db.internal',
+      'upstream-rate-limited': 'openai.RateLimitError: Error code: 429 - rate_limit_exceeded',
+      'jwt-expired': 'TokenExpiredError: jwt expired',
+      'jwt-invalid-signature': 'JsonWebTokenError: invalid signature',
+      'missing-greenlet': "sqlalchemy.exc.MissingGreenlet: greenlet_spawn has not been called; can't call await_only() here",
+      'utcnow-deprecated': '/app/core/security.py:12: DeprecationWarning: datetime.datetime.utcnow() is deprecated and scheduled for removal',
+      'out-of-memory': '<--- JS stacktrace ---> FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory',
+      'redis-oom': "redis.exceptions.ResponseError: OOM command not allowed when used memory > 'maxmemory'.",
+      'redis-misconf': 'MISCONF Redis is configured to save RDB snapshots, but it is currently not able to persist on disk.',
+      deadlock: 'ERROR:  deadlock detected',
+      'db-auth-failed': 'FATAL:  password authentication failed for user "app"',
+    }
+    expect(Object.keys(samples).sort()).toEqual(KNOWN_ERRORS.map((k) => k.id).sort())
+    const text = Object.values(samples).map((s, i) => `2026-11-22 02:00:${String(i).padStart(2, '0')},000 ERROR app: ${s}`).join('\n') + '\n'
+    const a = await run(write('known.log', text))
+    expect(a.known.map((k) => k.spec.id).sort()).toEqual(Object.keys(samples).sort())
+    const redis = a.known.find((k) => k.spec.id === 'connection-refused')!
+    expect(redis.detail).toBe('Redis at 127.0.0.1:6379')
+  })
+
+  it('an upstream 429 logged at INFO (httpx) is still a known error', async () => {
+    const a = await run(write('httpx.log', '2026-11-22 02:00:00,000 INFO httpx: HTTP Request: POST https://api.openai.com/v1/chat/completions "HTTP/1.1 429 Too Many Requests"\n'))
+    expect(a.known.map((k) => k.spec.id)).toEqual(['upstream-rate-limited'])
+  })
+})
+
+describe('sources', () => {
+  it('globs with rotated and .gz files, oldest first', async () => {
+    const sub = join(dir, 'rot')
+    mkdirSync(sub)
+    writeFileSync(join(sub, 'app.log'), '2026-11-22 02:03:00,000 ERROR x: newest\n')
+    writeFileSync(join(sub, 'app.log.1'), '2026-11-22 02:02:00,000 ERROR x: one\n')
+    writeFileSync(join(sub, 'app.log.2.gz'), gzipSync('2026-11-22 02:01:00,000 ERROR x: two\n2026-11-22 02:01:01,000 ERROR x: two\n'))
+    const a = await analyze({ sources: [{ file: 'rot/app.log*' }], cwd: dir })
+    expect(a.sources.map((s) => s.name.split('/').pop())).toEqual(['app.log.2.gz', 'app.log.1', 'app.log'])
+    expect(a.totals.events).toBe(4)
+    expect(rotationOrder(['/l/a.log', '/l/a.log-20261121.gz', '/l/a.log-20261120.gz'])).toEqual(['/l/a.log-20261120.gz', '/l/a.log-20261121.gz', '/l/a.log'])
+  })
+
+  it('stdin and a command, several sources merged into one analysis', async () => {
+    const stdin = new PassThrough()
+    stdin.end('ERROR from stdin id=1\n')
+    const a = await analyze({ sources: [{ stdin: true }, { command: "printf 'ERROR from command id=2\\n'; printf 'ERROR on stderr id=3\\n' >&2" }], cwd: dir, stdin })
+    expect(a.totals.errors).toBe(3)
+    expect(a.sources.map((s) => s.kind)).toEqual(['stdin', 'command'])
+  })
+
+  it('a failing command is reported, not thrown', async () => {
+    const a = await analyze({ sources: [{ command: 'exit 4' }], cwd: dir })
+    expect(a.sources[0].problems.error).toMatch(/code 4/)
+  })
+
+  it('--follow reads appended lines and stops on abort', async () => {
+    const f = write('follow.log', 'ERROR first id=1\n')
+    const ac = new AbortController()
+    const seen: string[] = []
+    const done = analyze({ sources: [{ file: f }], cwd: dir, follow: true, signal: ac.signal, onEvent: (ev) => seen.push(ev.message) })
+    await new Promise((r) => setTimeout(r, 150))
+    appendFileSync(f, 'ERROR second id=2\n')
+    for (let i = 0; i < 40 && seen.length < 2; i++) await new Promise((r) => setTimeout(r, 50))
+    ac.abort()
+    const a = await done
+    expect(seen).toEqual(['first id=1', 'second id=2'])
+    expect(a.totals.events).toBe(2)
+  })
+})
+
+describe('bad input: counted, never a crash or a hang', () => {
+  it('binary garbage, invalid UTF-8, a 10 MB line', async () => {
+    const garbage = Buffer.alloc(4096)
+    for (let i = 0; i < garbage.length; i++) garbage[i] = (i * 7919) % 256
+    const parts = [Buffer.from('ERROR before id=1\n'), garbage, Buffer.from('\nERROR bad \xff\xfe utf8 id=2\n', 'latin1'), Buffer.from('x'.repeat(10 * 1024 * 1024)), Buffer.from('\nERROR after id=3\n')]
+    const started = Date.now()
+    const a = await run(write('bad.log', Buffer.concat(parts)))
+    expect(Date.now() - started).toBeLessThan(10_000)
+    const p = a.sources[0].problems
+    expect(p.binaryLines).toBeGreaterThan(0)
+    expect(p.invalidUtf8Lines).toBeGreaterThan(0)
+    expect(p.oversizedLines).toBe(1)
+    expect(a.totals.errors).toBe(3)
+  })
+
+  it('a truncated .gz keeps what could be read', async () => {
+    const full = gzipSync(Array.from({ length: 2000 }, (_, i) => `ERROR line ${i} of a long file with some padding text\n`).join(''))
+    const a = await run(write('cut.log.gz', full.subarray(0, Math.floor(full.length * 0.6))))
+    expect(a.sources[0].problems.truncatedGzip).toBe(true)
+    expect(a.totals.events).toBeGreaterThan(100)
+  })
+
+  it('a missing file and an unreadable path are reported per source; the others are still read', async () => {
+    const ok = write('fine.log', 'ERROR fine id=1\n')
+    const a = await run([join(dir, 'nope.log'), dir, ok])
+    expect(a.sources.map((s) => s.problems.error)).toEqual(['no such file', 'is a directory', undefined])
+    expect(a.totals.events).toBe(1)
+  })
+
+  it('a file without read permission (when not root)', async () => {
+    const f = write('secret.log', 'ERROR x\n')
+    execFileSync('chmod', ['000', f])
+    const a = await run(f)
+    // root reads it anyway; anyone else gets a reported permission error
+    if (process.getuid?.() === 0) expect(a.totals.events).toBe(1)
+    else expect(a.sources[0].problems.error).toBe('permission denied')
+  })
+})
