@@ -143,7 +143,8 @@ export function createProbeClient(env: Env = process.env): ProbeClient {
     bodyTimeout: 0,
     connect: (opts, callback) => {
       base(opts, (err, socket) => {
-        if (!err) connected.add(`${opts.hostname}:${opts.port}`)
+        // undici passes the URL's own fields: an empty port for the scheme's default, IPv6 in brackets.
+        if (!err) connected.add(`${opts.hostname.replace(/^\[|\]$/g, '')}:${opts.port || (opts.protocol === 'https:' ? '443' : '80')}`)
         ;(callback as (e: Error | null, s: unknown) => void)(err, socket)
       })
     },
