@@ -1,8 +1,8 @@
 /**
  * Qdrant cannot run in the test environment: a local node:http server (test/helpers/fake-qdrant.ts)
  * serves Qdrant's DOCUMENTED REST answers (GET /collections, GET /collections/{name}, the API-key
- * refusals). Refused ports, a blackhole port and an unresolvable `.invalid` host are real network
- * conditions.
+ * refusals). Refused ports, a blackhole port, a port whose TCP connect never completes and an
+ * unresolvable `.invalid` host are real network conditions.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ResourceCache } from '../../engine/shared.js'
@@ -10,6 +10,7 @@ import { evidenceText, findingOf, runCheck } from '../../../test/helpers/check-t
 import { fakeHttp } from '../../../test/helpers/fake-http.js'
 import { fakeQdrant } from '../../../test/helpers/fake-qdrant.js'
 import type { FakeServer } from '../../../test/helpers/fake-http.js'
+import { hungConnect } from '../../../test/helpers/hung-connect.js'
 import { blackhole, freePort } from '../../../test/helpers/ports.js'
 import collections from './collections.js'
 import connect from './connect.js'
@@ -90,6 +91,20 @@ describe('qdrant.connect', () => {
       expect(evidenceText(f)).toMatch(/TCP connected to 127\.0\.0\.1:\d+, but no HTTP response within \d+ ms/)
     } finally {
       await hole.close()
+    }
+  })
+
+  it('a TCP connect that never completes (SYNs dropped): "does not accept connections in time"', async () => {
+    const hung = await hungConnect()
+    try {
+      const r = await runCheck(connect, { kind: 'qdrant', url: `http://127.0.0.1:${hung.port}` }, { timeoutMs: 1000 })
+      const f = findingOf(r, 'qdrant.unreachable')
+      expect(f?.title).toBe(`Qdrant at 127.0.0.1:${hung.port} does not accept connections in time`)
+      expect(evidenceText(f)).toMatch(/TCP connect to 127\.0\.0\.1:\d+ did not complete within \d+ ms/)
+      expect(f?.fix).toContain('firewall')
+      expect(r.observations['qdrant.failure']).toBe('connect-timeout')
+    } finally {
+      await hung.close()
     }
   })
 
