@@ -1,13 +1,15 @@
 /**
  * OpenAI cannot be reached from the test environment: these tests serve OpenAI's DOCUMENTED
  * answers (GET /v1/models list, 401 invalid_api_key, 429 bodies and x-ratelimit-* headers, 503)
- * from a local node:http server. Refused ports, a blackhole port and an unresolvable `.invalid`
- * host are real network conditions.
+ * from a local node:http server. Refused ports, a blackhole port, a self-signed TLS server and an
+ * unresolvable `.invalid` host are real network conditions.
  */
+import { createServer as createHttpsServer } from 'node:https'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ResourceCache } from '../../engine/shared.js'
 import { evidenceText, findingOf, runCheck } from '../../../test/helpers/check-tester.js'
 import { fakeHttp, type FakeServer } from '../../../test/helpers/fake-http.js'
+import { createPki } from '../../../test/helpers/certs.js'
 import { blackhole, freePort } from '../../../test/helpers/ports.js'
 import auth from './auth.js'
 import connect from './connect.js'
@@ -75,6 +77,34 @@ describe('external.connect', () => {
     } finally {
       await hole.close()
     }
+  })
+
+  it('a self-signed certificate: TLS failure named with its code', async () => {
+    const pki = createPki()
+    const cert = pki.selfSigned({ cn: 'localhost', sans: ['localhost', 'IP:127.0.0.1'] })
+    const srv = createHttpsServer({ key: cert.keyPem, cert: cert.certPem }, (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify(MODELS))
+    })
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r))
+    const port = (srv.address() as { port: number }).port
+    try {
+      const r = await runCheck(connect, { kind: 'external', preset: 'openai', url: `https://127.0.0.1:${port}/v1`, key: KEY }, { secrets: [KEY] })
+      const f = findingOf(r, 'external.unreachable')
+      expect(f?.title).toBe(`TLS handshake with OpenAI at 127.0.0.1:${port} failed`)
+      expect(evidenceText(f)).toContain('TLS failed (DEPTH_ZERO_SELF_SIGNED_CERT)')
+      expect(r.observations['external.failure']).toBe('tls')
+    } finally {
+      await new Promise<void>((r) => srv.close(() => r()))
+      pki.cleanup()
+    }
+  })
+
+  it('https:// against a plain HTTP port: TLS failure, fix says the scheme', async () => {
+    const r = await runCheck(connect, { kind: 'external', preset: 'openai', url: `${api.url.replace('http:', 'https:')}/v1`, key: KEY }, { secrets: [KEY] })
+    const f = findingOf(r, 'external.unreachable')
+    expect(r.observations['external.failure']).toBe('tls')
+    expect(f?.fix).toContain('https:// against a plain HTTP port')
   })
 
   it('503 from the provider is critical with the error body', async () => {
