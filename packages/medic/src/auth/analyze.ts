@@ -4,7 +4,9 @@
  * people. Used by the `auth.jwt` check and by `medic jwt`; I/O (JWKS, the subject query) comes in
  * through `JwtDeps` so both callers and the tests decide how it happens.
  */
-import { compactVerify, errors as joseErrors } from 'jose'
+// jose is loaded on first verification (start-up time of every medic command).
+import type * as Jose from 'jose'
+const jose = (): Promise<typeof Jose> => import('jose')
 import { maskUrl } from '../engine/redact.js'
 import type { Evidence, Severity } from '../engine/types.js'
 import { humanDuration, isoOfSeconds, relative } from './duration.js'
@@ -456,9 +458,11 @@ async function verifies(c: Candidate, compact: string, alg: string, header?: Rec
     return verifyHmacSync(c.hmacSecret, alg, compact.slice(0, dot), compact.slice(dot + 1))
   }
   try {
+    const { compactVerify } = await jose()
     await compactVerify(compact, await c.key(alg), { algorithms: [alg] })
     return true
   } catch (err) {
+    const { errors: joseErrors } = await jose()
     if (err instanceof joseErrors.JWSSignatureVerificationFailed) return false
     // An empty or truncated signature, a key jose cannot use: the signature does not verify either way.
     if (err instanceof joseErrors.JWSInvalid) return false

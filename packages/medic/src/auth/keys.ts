@@ -6,7 +6,8 @@
  */
 import { createHmac, createPublicKey, timingSafeEqual, type KeyObject } from 'node:crypto'
 import { maskUrl } from '../engine/redact.js'
-import { importJWK, importSPKI, type CryptoKey, type JWK } from 'jose'
+// jose is loaded when a key is first imported, not at every medic start-up.
+import type { CryptoKey, JWK } from 'jose'
 
 export type AlgFamily = 'hmac' | 'rsa' | 'ec' | 'okp'
 
@@ -122,7 +123,7 @@ export function publicKeyCandidate(text: string, label = 'the public key'): Cand
     key(alg) {
       let k = cache.get(alg)
       if (!k) {
-        k = importSPKI(spki, alg)
+        k = import('jose').then(({ importSPKI }) => importSPKI(spki, alg))
         cache.set(alg, k)
       }
       return k
@@ -174,7 +175,7 @@ export function jwksFromDocument(doc: unknown, url: string): Jwks {
       key(alg) {
         let k = cache.get(alg)
         if (!k) {
-          k = importJWK({ ...jwk, alg: jwk.alg ?? alg }, alg) as Promise<CryptoKey | Uint8Array>
+          k = import('jose').then(({ importJWK }) => importJWK({ ...jwk, alg: jwk.alg ?? alg }, alg)) as Promise<CryptoKey | Uint8Array>
           cache.set(alg, k)
         }
         return k

@@ -3,7 +3,7 @@
  * `SELECT is_active FROM users WHERE id = $1` with $1 = sub. No row means the account is missing;
  * a first column that is false, 0, 'f', 'inactive', 'disabled', 'blocked' or NULL means inactive.
  */
-import pg from 'pg'
+import type pg from 'pg'
 import type { SubjectState } from './analyze.js'
 import { safeJson } from './token.js'
 
@@ -30,27 +30,34 @@ export interface SubjectLookup {
 /** One client for the whole run; each lookup in its own READ ONLY transaction with timeouts. */
 export function pgSubjectLookup(url: string, sql: string, opts: { timeoutMs: number }): SubjectLookup {
   const timeout = Math.max(100, Math.floor(opts.timeoutMs))
-  const client = new pg.Client({
-    connectionString: url,
-    application_name: 'medic',
-    connectionTimeoutMillis: timeout,
-    statement_timeout: timeout,
-    query_timeout: timeout + 500,
-  })
-  client.on('error', () => {})
+  let client: pg.Client | undefined
   let connected: Promise<void> | undefined
   let chain: Promise<unknown> = Promise.resolve()
+  // pg is loaded on the first lookup, not at every medic start-up.
+  const open = async () => {
+    const { default: pgLib } = await import('pg')
+    client = new pgLib.Client({
+      connectionString: url,
+      application_name: 'medic',
+      connectionTimeoutMillis: timeout,
+      statement_timeout: timeout,
+      query_timeout: timeout + 500,
+    })
+    client.on('error', () => {})
+    await client.connect()
+  }
   const run = async (sub: string): Promise<SubjectState> => {
-    connected ??= client.connect().then(() => undefined)
+    connected ??= open()
     await connected
-    await client.query('BEGIN READ ONLY')
+    const c = client!
+    await c.query('BEGIN READ ONLY')
     try {
-      await client.query(`SET LOCAL statement_timeout = ${timeout}`)
-      await client.query(`SET LOCAL lock_timeout = ${Math.min(timeout, 1000)}`)
-      const res = await client.query(sql, [sub])
+      await c.query(`SET LOCAL statement_timeout = ${timeout}`)
+      await c.query(`SET LOCAL lock_timeout = ${Math.min(timeout, 1000)}`)
+      const res = await c.query(sql, [sub])
       return subjectStateOf(res.rows as Record<string, unknown>[], res.fields.map((f) => f.name))
     } finally {
-      await client.query('ROLLBACK').catch(() => {})
+      await c.query('ROLLBACK').catch(() => {})
     }
   }
   return {
@@ -61,6 +68,7 @@ export function pgSubjectLookup(url: string, sql: string, opts: { timeoutMs: num
       return p
     },
     async close() {
+      if (!client) return
       await Promise.race([client.end().catch(() => {}), new Promise((r) => setTimeout(r, 1000).unref())])
     },
   }

@@ -13,7 +13,8 @@
 import { lookup } from 'node:dns/promises'
 import { readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
-import mysqlCore from 'mysql2'
+// The driver is loaded on the first connect: importing it costs start-up time for every medic command.
+import type mysqlCore from 'mysql2'
 import type { Connection as PromiseConnection } from 'mysql2/promise'
 import type { CheckContext } from '../../engine/check.js'
 import { reasonOf } from '../../engine/errors.js'
@@ -155,7 +156,9 @@ const REPORT_MARGIN_MS = 150
 export async function openSession(ctx: CheckContext, a: MysqlAddress, o: { database?: boolean } = {}): Promise<MysqlSession> {
   const started = performance.now()
   const connectTimeout = Math.max(100, Math.floor(ctx.remainingMs() - REPORT_MARGIN_MS))
-  const raw = mysqlCore.createConnection({
+  const { default: mysqlLib } = (await import('mysql2')) as { default: typeof mysqlCore }
+  ctx.signal.throwIfAborted()
+  const raw = mysqlLib.createConnection({
     host: a.host,
     port: a.port,
     user: a.user,

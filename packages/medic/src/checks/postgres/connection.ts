@@ -4,7 +4,8 @@
  * other check calls `requireSession`, which skips with a pointer to it, so a dead server yields one
  * finding rather than one per check.
  */
-import pg from 'pg'
+// The driver is loaded on the first connect: importing it costs start-up time for every medic command.
+import type pg from 'pg'
 import type { CheckContext } from '../../engine/check.js'
 import { classifyPgError, type PgEndpoint, type PgFailure } from './classify.js'
 
@@ -89,7 +90,9 @@ async function attempt(ctx: CheckContext, url: string, budgetMs: number): Promis
   const onAbort = () => client && destroy(client)
   ctx.signal.addEventListener('abort', onAbort, { once: true })
   try {
-    client = new pg.Client({ connectionString: url, application_name: MEDIC_APP_NAME, connectionTimeoutMillis: budgetMs })
+    const { default: pgLib } = await import('pg')
+    ctx.signal.throwIfAborted()
+    client = new pgLib.Client({ connectionString: url, application_name: MEDIC_APP_NAME, connectionTimeoutMillis: budgetMs })
     // A server that dies after the connect must surface as a failed query, never as an unhandled 'error'.
     client.on('error', () => {})
     await client.connect()

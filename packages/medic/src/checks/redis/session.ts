@@ -7,7 +7,8 @@
 import { connect as netConnect, type Socket } from 'node:net'
 import { readFileSync } from 'node:fs'
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls'
-import { Redis, type RedisOptions } from 'ioredis'
+// Loaded on first use: importing a driver costs tens of ms at start-up for every command.
+import type { Redis, RedisOptions } from 'ioredis'
 import type { CheckContext } from '../../engine/check.js'
 
 /** Why a connection could not be made (one word each, used in evidence and observations). */
@@ -230,7 +231,8 @@ export async function openSession(target: { options: Record<string, unknown> }, 
     // For TLS this covers the handshake too; keep a little time to tell the two apart afterwards.
     connectTimeout: tls ? Math.max(100, budget - 200) : budget,
   }
-  const client = new Redis(options)
+  const { Redis: RedisClient } = await import('ioredis')
+  const client = new RedisClient(options)
   const errors: Error[] = []
   client.on('error', (e: Error) => errors.push(e))
   const elapsed = () => Math.round(performance.now() - started)
