@@ -17,6 +17,15 @@ function collapseQuoted(m: string): string {
   return m[0] + WILDCARD + m[0]
 }
 
+/** The first 8 characters are hex letters (a-f): an id, not a word. */
+function isHexWord(t: string): boolean {
+  for (let i = 0; i < 8; i++) {
+    const c = t.charCodeAt(i)
+    if (c < 97 || c > 102) return false
+  }
+  return true
+}
+
 /** A token that carries a number, an address, an email or a URL is a variable. */
 export function maskToken(t: string): string {
   let digit = false
@@ -37,7 +46,8 @@ export function maskToken(t: string): string {
       const v = t.slice(eq + 1)
       if (v.length > 24 || v.charCodeAt(0) === 34 || v.charCodeAt(0) === 39) return t.slice(0, eq + 1) + WILDCARD
     }
-    // long hex-looking words without digits (rare) and base64-ish blobs
+    // hex ids that happen to have no digit ("bcffbebf.pdf") and base64-ish blobs
+    if (t.length >= 8 && isHexWord(t)) return WILDCARD
     if (t.length >= 32 && /^[A-Za-z0-9+/_-]+=*$/.test(t)) return WILDCARD
     return t
   }

@@ -1,0 +1,41 @@
+/** One request spread over three services (JSON api, logfmt worker, plain Python billing): order, gaps, failing step. */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { traceRequest } from './trace.js'
+import { RID, writeThreeServices } from './testing/fixtures.js'
+
+let dir: string
+let files: string[]
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'medic-trace-'))
+  files = writeThreeServices(dir)
+})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('trace', () => {
+  it('collects the request from every source in time order, marks the gap and the failing step', async () => {
+    const r = await traceRequest(RID, { sources: files.map((file) => ({ file })), cwd: dir })
+    expect(r.steps.map((s) => [s.service, s.message.replace(/ \[request_id=.*\]$/, '')])).toEqual([
+      ['api', 'POST /checkout received'],
+      ['api', 'calling worker'],
+      ['worker', 'job queued'],
+      ['worker', 'charging card'],
+      ['billing', 'billing.api: charge started'],
+      ['billing', 'billing.api: charge failed'],
+      ['api', 'request failed'],
+    ])
+    expect(r.services).toEqual(['api', 'worker', 'billing'])
+    expect(r.failingIndex).toBe(5)
+    expect(r.steps[5].exception).toBe('billing.errors.GatewayTimeout: card gateway did not answer in 2000 ms')
+    // pauses of a second or more: worker → billing (2.24 s) and billing → api answering (1.05 s)
+    expect(r.steps.filter((s) => s.gap).map((s) => [s.service, s.gapBeforeMs])).toEqual([['billing', 2240], ['api', 1050]])
+    expect(r.durationMs).toBe(3390)
+  })
+
+  it('finds nothing for an unknown id', async () => {
+    const r = await traceRequest('no-such-request', { sources: files.map((file) => ({ file })), cwd: dir })
+    expect(r.steps).toHaveLength(0)
+  })
+})
