@@ -50,6 +50,7 @@ describe('external.limits', () => {
       },
       'GET /low/models': { status: 200, headers: headers(120, 1999000), body: { object: 'list', data: [] } },
       'GET /fine/models': { status: 200, headers: headers(9999, 1999000), body: { object: 'list', data: [] } },
+      'GET /auth401/models': { status: 401, body: { error: { message: 'Incorrect API key provided: sk-proj-***. You can find your API key at https://platform.openai.com/account/api-keys.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } } },
       'GET /billing/status': { status: 402, body: { error: 'Payment required: your credit balance is too low' } },
     })
   })
@@ -102,6 +103,15 @@ describe('external.limits', () => {
     const r = await runCheck(limits, target('fine'), { secrets: [KEY] })
     expect(r.status).toBe('ok')
     expect(r.evidence.map((e) => e.observed).join('\n')).toContain('9999 of 10000 left (100 %)')
+  })
+
+  it('a refused key or no key: limits are not determined (skipped, not ok)', async () => {
+    const noKey = await runCheck(limits, { kind: 'external', preset: 'openai', url: `${api.url}/auth401` })
+    expect(noKey.status).toBe('skipped')
+    expect(noKey.reason).toContain('needs a key')
+    const refused = await runCheck(limits, { ...target('auth401') }, { secrets: [KEY] })
+    expect(refused.status).toBe('skipped')
+    expect(refused.reason).toBe('the key was refused (HTTP 401, see external.auth): limits not determined')
   })
 
   it('402 / billing message from a generic API: quota-exceeded', async () => {

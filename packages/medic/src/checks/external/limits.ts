@@ -42,6 +42,13 @@ export default defineCheck({
     ctx.observe('external.quotaExceeded', quota)
     ctx.observe('external.rateLimited', r.status === 429 && !quota)
     const statusEv: Evidence = { label: `GET ${s.displayUrl}`, observed: `HTTP ${r.status}`, expected: '2xx' }
+    // Limits and quota belong to an account: without an accepted key there is nothing to read.
+    if (!quota && r.status !== 429 && s.key === undefined && s.preset.requiresKey) {
+      return ctx.skip(`preset ${s.presetId} needs a key and target ${ctx.target.id} has none: limits not determined`)
+    }
+    if (!quota && (r.status === 401 || r.status === 403)) {
+      return ctx.skip(`the key was refused (HTTP ${r.status}, see external.auth): limits not determined`)
+    }
 
     if (quota) {
       return ctx.finding('external.quota-exceeded', {
