@@ -3,7 +3,7 @@
  * targets, run them with progress, render the report and pick the exit code.
  */
 import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { Command, Option } from 'commander'
 import { stringify } from 'yaml'
 import { allChecks } from '../checks/index.js'
@@ -63,13 +63,23 @@ export async function loadTargets(opts: { config?: string; discoverOnly?: boolea
     const loaded = loadConfigFile(resolve(io.cwd, explicit), io.env)
     validateIds(loaded.config, explicit)
     const notes = opts.config ? [] : [`using ./medic.yaml`]
-    return { config: loaded.config, targets: resolveTargets(loaded.config, 'config'), redactor: buildRedactor(loaded.config, loaded.vars), notes, vars: loaded.vars }
+    const targets = placeTargets(resolveTargets(loaded.config, 'config'), dirname(loaded.file), io.env)
+    return { config: loaded.config, targets, redactor: buildRedactor(loaded.config, loaded.vars), notes, vars: loaded.vars }
   }
   const found = await discover(io.cwd, io.env)
   const yamlText = stringify(found.raw)
   const config = parseConfig(yamlText, '(discovered config)', found.vars)
-  const targets = resolveTargets(config, 'discovered').map((t) => ({ ...t, source: found.sources[t.id] ?? t.source }))
+  const targets = placeTargets(resolveTargets(config, 'discovered'), io.cwd, io.env).map((t) => ({ ...t, source: found.sources[t.id] ?? t.source }))
   return { config, targets, redactor: buildRedactor(config, found.vars), notes: found.notes, vars: found.vars, yamlText }
+}
+
+/**
+ * Checks that read files or the app's environment resolve relative paths from `baseDir` (the
+ * config file's folder, or the working directory) and read `processEnv` instead of process.env,
+ * so a test or an embedding program can inject both.
+ */
+function placeTargets(targets: Target[], baseDir: string, env: Record<string, string | undefined>): Target[] {
+  return targets.map((t) => ({ ...t, options: { ...t.options, baseDir, processEnv: env } }))
 }
 
 /** `disable:` and `thresholds:` keys must name real checks or findings: a typo would silently do nothing. */

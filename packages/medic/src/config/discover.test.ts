@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -67,6 +67,15 @@ describe('discovery', () => {
     } finally {
       srv.close()
     }
+  })
+
+  it('puts the migrations found in the project files on the database target', async () => {
+    const cwd = fresh()
+    mkdirSync(join(cwd, 'alembic', 'versions'), { recursive: true })
+    writeFileSync(join(cwd, 'alembic.ini'), '[alembic]\nscript_location = alembic\n')
+    const found = await discover(cwd, { DATABASE_URL: 'postgres://app@127.0.0.1:1/app' }, { ports: [] })
+    expect(found.raw.targets.db.migrations).toEqual({ tool: 'alembic', dir: 'alembic/versions' })
+    expect(found.notes.join('\n')).toContain('found alembic migrations in alembic/versions')
   })
 
   it('always adds this host, and says plainly when it found nothing else', async () => {

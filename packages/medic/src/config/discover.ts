@@ -11,6 +11,7 @@ import { resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { readDotEnv } from './dotenv.js'
 import { interpolate } from './interpolate.js'
+import { detectMigrations } from '../checks/migrations/detect.js'
 
 export interface Discovered {
   /** medic.yaml-shaped object with `${VAR}` references kept. */
@@ -232,6 +233,14 @@ export async function discover(
     }
   }
 
+  // Migrations found in the project's files go on the (first) SQL database target.
+  const migrations = detectMigrations(cwd)
+  const sqlTarget = Object.values(targets).find((t) => t.kind === 'postgres' || t.kind === 'mysql')
+  if (migrations && sqlTarget) {
+    sqlTarget.migrations = { tool: migrations.tool, dir: migrations.dir }
+    notes.push(`found ${migrations.tool} migrations in ${migrations.dir} (${migrations.because})`)
+  }
+
   // The host medic runs on is always worth a look (CPU, memory, disk): cheap, and often the answer.
   add('host', { kind: 'host' }, 'this machine')
 
@@ -243,7 +252,9 @@ export async function discover(
     const names = Object.keys(dotenv.values)
     raw.env = {
       file: '.env',
-      required: names.filter((n) => /_URL$|_HOST$|API_KEY$/.test(n)),
+      // config.required infers what must be set (datastore variables left empty, compose `${VAR:?}`);
+      // listing every *_URL here would make an optional empty one critical.
+      required: [],
       secrets: names.filter((n) => SECRET_NAMES.test(n) && !/_URL$|PASSWORD/.test(n)),
     }
     sources.env = '.env'

@@ -11,19 +11,21 @@ import type { TargetConfig } from './targets.js'
 const SECRET_KEY = /pass(word)?|secret|token|key|credential/i
 
 /** Every string under a secret-looking key, and every URL password, goes to the redactor. */
-export function collectSecrets(value: unknown, redactor: Redactor, key = ''): void {
+export function collectSecrets(value: unknown, redactor: Redactor, key = '', parent = ''): void {
   if (typeof value === 'string') {
-    if (SECRET_KEY.test(key) && !/^(publicKey|keyFile|apiKeyVariable)$/.test(key)) redactor.add(value)
+    // `auth.apiKey.value` is the key itself although its own name says nothing.
+    const secretByParent = /key|secret|token|password/i.test(parent) && key === 'value'
+    if ((SECRET_KEY.test(key) && !/^(publicKey|keyFile|apiKeyVariable)$/.test(key)) || secretByParent) redactor.add(value)
     if (value.includes('://')) redactor.addUrl(value)
     return
   }
   if (Array.isArray(value)) {
     // Arrays under a secret key (otherSecrets) are secrets; arrays of names (secrets: [JWT_SECRET_KEY]) are not.
-    for (const v of value) collectSecrets(v, redactor, key === 'otherSecrets' ? key : '')
+    for (const v of value) collectSecrets(v, redactor, key === 'otherSecrets' ? key : '', key)
     return
   }
   if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) collectSecrets(v, redactor, k)
+    for (const [k, v] of Object.entries(value)) collectSecrets(v, redactor, k, key)
   }
 }
 

@@ -55,6 +55,7 @@ function results(): CheckResult[] {
       observations: {},
     },
     { id: 'redis.latency', target: 'cache', status: 'ok', durationMs: 3, findings: [], evidence: [{ label: 'median PING', observed: '0.2 ms', expected: '< 10 ms' }], observations: {} },
+    { id: 'tls.expiry', target: 'cache', status: 'skipped', durationMs: 0, reason: 'redis:// does not use TLS', findings: [], evidence: [], observations: {} },
     { id: 'redis.slowlog', target: 'cache', status: 'error', durationMs: 5000, reason: 'timed out after 5000 ms', findings: [], evidence: [], observations: {} },
   ]
 }
@@ -82,7 +83,7 @@ describe('reports', () => {
   it('text: verdict first, grouped by target with marks, evidence, fix and the command to run', () => {
     const out = render(report(), 'text', { color: false })
     const lines = out.split('\n')
-    expect(lines[0]).toBe('CRITICAL  1 critical, 1 warning, 0 info · 2 targets · 4 checks · 0.43 s')
+    expect(lines[0]).toBe('CRITICAL  1 critical, 1 warning, 0 info · 2 targets · 5 checks · 0.43 s')
     expect(out).toContain('✗ db postgres postgres://app:***@127.0.0.1:5432/app (env DATABASE_URL)')
     expect(out).toContain('  ✗ Connection slots exhausted  postgres.connections-saturated')
     expect(out).toContain('      usable slots: 97 of 97 used (max_connections 100, 3 reserved) (expected < 80 % used)')
@@ -90,6 +91,9 @@ describe('reports', () => {
     expect(out).toContain('  ! A session is idle in transaction  postgres.idle-in-transaction')
     expect(out).toContain('  ✓ redis.latency  median PING: 0.2 ms (expected < 10 ms)')
     expect(out).toContain('  ? redis.slowlog could not run: timed out after 5000 ms')
+    expect(out).toContain('  – 1 check skipped (-v shows why)')
+    expect(out).not.toContain('redis:// does not use TLS')
+    expect(render(report(), 'text', { color: false, verbose: true })).toContain('  – tls.expiry skipped: redis:// does not use TLS')
     expect(out).toMatch(/next: psql "postgres:\/\/app:\*\*\*@127\.0\.0\.1:5432\/app"/)
     expect(out).not.toMatch(/\x1b\[/) // no colour codes when colour is off
   })
@@ -101,7 +105,7 @@ describe('reports', () => {
   it('json: one document with the DESIGN.md shape', () => {
     const doc = JSON.parse(render(report(), 'json', { color: false }))
     expect(Object.keys(doc)).toEqual(expect.arrayContaining(['schemaVersion', 'status', 'startedAt', 'durationMs', 'targets', 'checks', 'findings']))
-    expect(doc.checks[3]).toMatchObject({ id: 'redis.slowlog', target: 'cache', status: 'error', reason: 'timed out after 5000 ms' })
+    expect(doc.checks[4]).toMatchObject({ id: 'redis.slowlog', target: 'cache', status: 'error', reason: 'timed out after 5000 ms' })
     expect(doc.findings[0]).toMatchObject({ id: 'postgres.connections-saturated', severity: 'critical', target: 'db' })
   })
 
@@ -116,7 +120,7 @@ describe('reports', () => {
     const line = render(report(), 'nagios', { color: false })
     expect(line.split('\n').filter(Boolean)).toHaveLength(1)
     expect(line).toMatch(/^MEDIC CRITICAL - 1 critical, 1 warning: \[db\] postgres\.connections-saturated: Connection slots exhausted; /)
-    expect(line).toContain('| critical=1;;1 warning=1;1 checks=4 errors=1 duration=0.431s db.postgres.connections=12ms')
+    expect(line).toContain('| critical=1;;1 warning=1;1 checks=5 errors=1 duration=0.431s db.postgres.connections=12ms')
   })
 
   it('exit codes follow Nagios, with --fail-on and --exit-zero', () => {

@@ -69,7 +69,11 @@ export function renderText(report: RunReport, opts: { color: boolean; verbose?: 
       for (const cmd of f.commands) out.push(`      ${c.cyan('$')} ${cmd}`)
       if (f.docs) out.push(`      ${c.dim(`docs: ${f.docs}`)}`)
     }
+    // Skips mostly mean "does not apply here" (no TLS on this port, no migrations configured):
+    // counted by default, listed with their reasons under --verbose.
+    const skipped = checks.filter((x) => x.status === 'skipped')
     for (const x of checks) {
+      if (x.status === 'skipped' && !opts.verbose) continue
       if (x.status === 'ok') {
         const first = x.evidence[0]
         out.push(`  ${c.green('✓')} ${x.id}${first ? c.dim(`  ${evidenceLine(first)}`) : ''}${opts.verbose ? c.dim(` ${x.durationMs} ms`) : ''}`)
@@ -81,6 +85,7 @@ export function renderText(report: RunReport, opts: { color: boolean; verbose?: 
         out.push(`  ${c.dim(`  (${x.id}: ${x.reason})`)}`)
       }
     }
+    if (skipped.length > 0 && !opts.verbose) out.push(c.dim(`  – ${skipped.length} check${skipped.length > 1 ? 's' : ''} skipped (-v shows why)`))
     out.push('')
   }
   const next = report.diagnosis?.causes.find((x) => x.score > 0)?.commands[0] ?? report.findings.find((f) => f.commands.length > 0)?.commands[0]
