@@ -20,7 +20,7 @@ export default defineCheck({
       'external.unreachable': {
         title: 'Third-party API unreachable',
         fix: 'Check outbound network access from this host (proxy, firewall, DNS) and the configured base URL; see the provider status page.',
-        commands: ['curl -sS -i --max-time 10 {url}'],
+        commands: ['curl -sS -i --max-time 10 https://api.openai.com/v1/models -H "Authorization: Bearer $OPENAI_API_KEY"'],
       },
     },
   },

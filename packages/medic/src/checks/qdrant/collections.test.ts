@@ -31,6 +31,7 @@ describe('qdrant.collections', () => {
     expect(ev).toContain("GET /collections/medical_docs: HTTP 404: Not found: Collection `medical_docs` doesn't exist!")
     expect(ev).toContain('existing collections: chat_memory, legacy_docs, medical_docs_v2 (3) (expected includes "medical_docs")')
     expect(ev).toContain('aliases: docs_current → medical_docs_v2')
+    expect(ev).toContain('similar names: medical_docs_v2 (expected the name the app uses)')
     expect(f?.commands).toContain(`curl -s ${q.url}/collections/medical_docs`)
     expect(r.observations['qdrant.collection.medical_docs.exists']).toBe(false)
   })

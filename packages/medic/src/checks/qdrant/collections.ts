@@ -7,6 +7,26 @@
 import { defineCheck } from '../../engine/check.js'
 import { aliasesAnswer, collectionAnswer, collectionsToInspect, curl, listText, setupOf } from './client.js'
 
+/** Existing names close to a missing one (a renamed or versioned collection: medical_docs → medical_docs_v2). */
+export function similarNames(name: string, existing: string[]): string[] {
+  const n = name.toLowerCase()
+  return existing.filter((e) => {
+    const x = e.toLowerCase()
+    return x !== n && (x.includes(n) || n.includes(x) || editDistance(x, n) <= 2)
+  })
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i]
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
+    prev = cur
+  }
+  return prev[b.length]
+}
+
 export default defineCheck({
   meta: {
     id: 'qdrant.collections',
@@ -42,6 +62,7 @@ export default defineCheck({
       ctx.observe(`${key}.exists`, a.kind === 'ok' ? true : a.kind === 'missing' ? false : null)
       if (a.kind === 'missing') {
         const aliases = await aliasesAnswer(ctx)
+        const similar = similarNames(a.name, existing)
         ctx.finding('qdrant.collection-missing', {
           severity: 'critical',
           title: `Qdrant collection "${a.name}" does not exist`,
@@ -49,6 +70,7 @@ export default defineCheck({
             { label: `GET /collections/${a.name}`, observed: `HTTP 404: ${a.message}`, expected: 'HTTP 200' },
             { label: 'existing collections', observed: listText(existing), expected: `includes "${a.name}"` },
             ...(aliases.length ? [{ label: 'aliases', observed: aliases.join(', ') }] : []),
+            ...(similar.length ? [{ label: 'similar names', observed: similar.join(', '), expected: 'the name the app uses' }] : []),
           ],
           commands: [curl(s, '/collections'), curl(s, `/collections/${a.name}`)],
         })
