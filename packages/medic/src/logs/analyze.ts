@@ -169,7 +169,7 @@ export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
       totals.count(ev.ts, ev.level, ev.status)
       if (ev.level < LEVEL.warn && maybeMarker(first)) {
         const m = RE_MARKER.exec(first)
-        if (m && markers.length < 1000) markers.push({ ts: ev.ts, kind: /upgrade|migrat/i.test(m[0]) ? 'migration' : 'restart', text: first.slice(0, 200) })
+        if (m && markers.length < 1000) markers.push({ ts: ev.ts, kind: /upgrade|migrat/i.test(m[0]) ? 'migration' : 'restart', text: (ev.message || first).slice(0, 200) })
       }
       let group: GroupStats | null = null
       if (o.groupAll || ev.level >= groupLevel) {
