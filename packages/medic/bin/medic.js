@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI is compiled to dist/ by `npm install` (prepare) or `npm run build`.
+// It exits as soon as the answer is written: a dead target's half-open socket or a driver's
+// reconnect timer must never keep medic waiting after it has answered.
 import { main } from '../dist/cli/main.js'
 
-main(process.argv).then(
-  (code) => {
-    process.exitCode = code
-  },
-  (err) => {
-    console.error(`medic: internal error: ${err?.stack ?? err}`)
-    process.exitCode = 3
-  },
-)
+function exit(code) {
+  // Flush both streams first (pipes are asynchronous), then leave.
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)))
+}
+
+main(process.argv).then(exit, (err) => {
+  console.error(`medic: internal error: ${err?.stack ?? err}`)
+  exit(3)
+})

@@ -4,7 +4,13 @@
  * refused, TCP connect hanging, connected but silent, TLS refused) because each one has a
  * different fix, and it always ends by the caller's budget: a blackholed port must not hang medic.
  */
-import { Agent, buildConnector, EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
+import { createRequire } from 'node:module'
+import type { Agent, Dispatcher } from 'undici'
+import type * as Undici from 'undici'
+
+// undici is required on the first probe, not at start-up: loading it costs every medic command.
+let undiciLib: typeof Undici | undefined
+const undici = (): typeof Undici => (undiciLib ??= createRequire(import.meta.url)('undici') as typeof Undici)
 import { maskUrl } from '../../engine/redact.js'
 
 export type NetFailureKind =
@@ -136,6 +142,7 @@ export function proxyFor(url: URL, p: ReturnType<typeof proxySettings>): string 
  */
 export function createProbeClient(env: Env = process.env): ProbeClient {
   const connected = new Set<string>()
+  const { Agent: AgentClass, buildConnector, EnvHttpProxyAgent } = undici()
   const base = buildConnector({})
   const options: Agent.Options = {
     // Our own timer decides; these only keep undici from cutting a probe shorter than the budget.
@@ -151,7 +158,7 @@ export function createProbeClient(env: Env = process.env): ProbeClient {
   }
   const proxies = proxySettings(env)
   const agent: Dispatcher & { destroy(): Promise<void> } =
-    proxies.httpProxy || proxies.httpsProxy ? new EnvHttpProxyAgent({ ...options, ...proxies }) : new Agent(options)
+    proxies.httpProxy || proxies.httpsProxy ? new EnvHttpProxyAgent({ ...options, ...proxies }) : new AgentClass(options)
 
   return {
     async get(url, { headers = {}, timeoutMs, signal, maxBytes = 2_000_000 }) {
@@ -178,7 +185,7 @@ export function createProbeClient(env: Env = process.env): ProbeClient {
       if (signal?.aborted) onAbort()
       else signal?.addEventListener('abort', onAbort, { once: true })
       const work = (async () => {
-        const res = await request(url, { method: 'GET', headers, signal: controller.signal, dispatcher: agent })
+        const res = await undici().request(url, { method: 'GET', headers, signal: controller.signal, dispatcher: agent })
         const chunks: Buffer[] = []
         let size = 0
         for await (const chunk of res.body) {

@@ -10,7 +10,7 @@ export default defineCheck({
     targets: ['metrics'],
     description:
       'Watches counters of dependency errors (redis_connection_errors_total, *_connection_errors_total, and the names in the `counters` option) and reports those that rose during the observation window (or over `range` with a Prometheus API).',
-    defaults: { windowMs: 1000, counters: [] as string[], range: '5m' },
+    defaults: { windowMs: 500, counters: [] as string[], range: '5m' },
     findings: {
       'metrics.dependency-errors': {
         title: 'A dependency is failing (error counter rising)',

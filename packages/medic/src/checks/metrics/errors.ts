@@ -10,7 +10,7 @@ export default defineCheck({
     targets: ['metrics'],
     description:
       'Counts 5xx responses per minute from http_requests_total (status, code or status_code label) between the two scrapes, or with PromQL rate() over a range when a Prometheus API is configured.',
-    defaults: { windowMs: 1000, perMinute: 10, minEvents: 2, range: '5m' },
+    defaults: { windowMs: 500, perMinute: 10, minEvents: 2, range: '5m' },
     findings: {
       'metrics.error-rate-high': {
         title: 'Many 5xx responses',

@@ -13,7 +13,7 @@ export default defineCheck({
     targets: ['metrics'],
     description:
       'Computes the 95th percentile of the HTTP request duration histogram the way PromQL histogram_quantile does: over the requests seen during the observation window when there were some, else over everything since the app started.',
-    defaults: { windowMs: 1000, quantile: 0.95, warningSeconds: 0.5, criticalSeconds: 2, range: '5m' },
+    defaults: { windowMs: 500, quantile: 0.95, warningSeconds: 0.5, criticalSeconds: 2, range: '5m' },
     findings: {
       'metrics.latency-high': {
         title: 'Request latency is high',

@@ -9,7 +9,7 @@ export default defineCheck({
     title: 'Database pool usage',
     targets: ['metrics'],
     description: `Reads connection-pool gauges (${POOL_PAIRS.map((p) => p.inUse).join(', ')} against their size) and flags a pool that is nearly all checked out.`,
-    defaults: { windowMs: 1000, criticalPct: 80 },
+    defaults: { windowMs: 500, criticalPct: 80 },
     findings: {
       'metrics.pool-saturated': {
         title: 'Database pool nearly exhausted',

@@ -8,7 +8,7 @@ export default defineCheck({
     title: 'Metrics endpoint answers',
     targets: ['metrics'],
     description: 'Scrapes the /metrics URL twice a short window apart (or asks the Prometheus-compatible query API) so the other metrics checks can compute rates; reports when it cannot.',
-    defaults: { windowMs: 1000 },
+    defaults: { windowMs: 500 },
     findings: {
       'metrics.unreachable': {
         title: 'Metrics endpoint unreachable',

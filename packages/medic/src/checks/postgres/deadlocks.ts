@@ -15,7 +15,7 @@ export default defineCheck({
     targets: ['postgres'],
     description:
       'Samples pg_stat_database.deadlocks for the target database twice, windowMs apart (shortened to fit the deadline), and warns when it rose. The total since the last statistics reset is recorded too.',
-    defaults: { windowMs: 1000 },
+    defaults: { windowMs: 500 },
     findings: {
       'postgres.deadlocks': {
         title: 'Deadlocks are happening',

@@ -13,7 +13,7 @@ const meta = {
   targets: ['redis' as const],
   description:
     'Reads INFO clients and stats: rejected_connections since start, connected_clients against maxclients, and blocked_clients at the start and end of a short window (windowMs).',
-  defaults: { maxclientsPct: 90, windowMs: 1000 },
+  defaults: { maxclientsPct: 90, windowMs: 500 },
   findings: {
     'redis.clients-rejected': {
       title: 'Redis refuses connections (maxclients)',

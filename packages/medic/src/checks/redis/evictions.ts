@@ -11,7 +11,7 @@ const meta = {
   title: 'Redis is not evicting keys',
   targets: ['redis' as const],
   description: 'Compares evicted_keys at the start and end of a short window (windowMs); reports evictions since start as info.',
-  defaults: { windowMs: 1000 },
+  defaults: { windowMs: 500 },
   findings: {
     'redis.evictions': {
       title: 'Redis is evicting keys',
