@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+/**
+ * Log analysis benchmark: generates ~1M-line inputs (Python logging with tracebacks, and pino-style
+ * JSON) with the labelled generator, then times side by side, in one run:
+ *   node packages/medic/bin/medic.js logs --json FILE
+ *   lnav -n -c ';SELECT count(*) FROM all_logs WHERE log_level = "error"' FILE   (if installed)
+ *   grep -c ERROR FILE                                                             (the floor)
+ * with /usr/bin/time -v for wall time, CPU time and peak RSS. Also reports medic's grouping
+ * accuracy on a labelled sample (--emit records against the generator's truth).
+ *
+ * Run after `npm run build`:  node bench/logs.mjs [--lines 1000000] [--big]   (--big adds a ~2 GB file for peak RSS)
+ */
+import { execFileSync, spawnSync } from 'node:child_process'
+import { createWriteStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const dist = join(root, 'packages/medic/dist/logs/testing/generate.js')
+if (!existsSync(dist)) {
+  console.error('bench/logs.mjs: run `npm run build` first')
+  process.exit(3)
+}
+const { generate, groupingAccuracy } = await import(dist)
+const args = process.argv.slice(2)
+const argVal = (name, def) => {
+  const i = args.indexOf(name)
+  return i >= 0 ? args[i + 1] : def
+}
+const LINES = Number(argVal('--lines', '1000000'))
+const BIG = args.includes('--big')
+const dir = argVal('--dir', join(tmpdir(), 'medic-bench-logs'))
+mkdirSync(dir, { recursive: true })
+const medic = join(root, 'packages/medic/bin/medic.js')
+
+async function gen(format, lines) {
+  const file = join(dir, `${format}-${lines}.log`)
+  if (existsSync(file)) return file
+  // a plain event averages ~1.16 lines (tracebacks); aim for `lines` lines
+  const events = format === 'plain' ? Math.round(lines / 1.16) : lines
+  const out = createWriteStream(file)
+  const chunks = []
+  generate({ format, events, seed: 1 }, (t) => chunks.push(t))
+  for (const c of chunks) if (!out.write(c)) await new Promise((r) => out.once('drain', r))
+  await new Promise((r) => out.end(r))
+  return file
+}
+
+function countLines(file) {
+  return Number(execFileSync('wc', ['-l', file]).toString().trim().split(/\s+/)[0])
+}
+
+/** Run a command under /usr/bin/time -v; wall s, cpu s, peak RSS MB, stdout head. */
+function timed(cmd, argv, timeoutMs = 600_000) {
+  const r = spawnSync('/usr/bin/time', ['-v', cmd, ...argv], { encoding: 'utf8', maxBuffer: 1 << 30, timeout: timeoutMs, env: { ...process.env, NO_COLOR: '1' } })
+  const err = r.stderr ?? ''
+  const num = (re) => Number((re.exec(err) ?? [])[1] ?? NaN)
+  const wallText = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)/.exec(err)?.[1] ?? ''
+  const wall = wallText.split(':').reduce((s, x) => s * 60 + Number(x), 0)
+  return {
+    wall,
+    cpu: num(/User time \(seconds\): ([\d.]+)/) + num(/System time \(seconds\): ([\d.]+)/),
+    rssMb: num(/Maximum resident set size \(kbytes\): (\d+)/) / 1024,
+    out: (r.stdout ?? '').slice(0, 4000),
+    status: r.status,
+  }
+}
+
+const hasTime = existsSync('/usr/bin/time')
+const hasLnav = spawnSync('sh', ['-c', 'command -v lnav']).status === 0
+if (!hasTime) console.error('note: /usr/bin/time not found (apt-get install time); RSS will be missing')
+
+const rows = []
+function row(tool, file, lines, r, extra = '') {
+  rows.push({ tool, file: file.split('/').pop(), lines, wall: r.wall, cpu: r.cpu, linesPerSecWall: Math.round(lines / r.wall), linesPerSecCpu: Math.round(lines / r.cpu), rssMb: Math.round(r.rssMb), extra })
+}
+
+const inputs = [await gen('plain', LINES), await gen('json', LINES)]
+if (BIG) {
+  const big = join(dir, 'plain-2g.log')
+  if (!existsSync(big)) {
+    const src = inputs[0]
+    const copies = Math.ceil((2 * 1024 ** 3) / statSync(src).size)
+    execFileSync('sh', ['-c', `for i in $(seq ${copies}); do cat '${src}'; done > '${big}'`])
+  }
+  inputs.push(big)
+}
+
+for (const file of inputs) {
+  const lines = countLines(file)
+  const m = timed('node', [medic, 'logs', '--json', '--no-progress', file])
+  let doc = {}
+  try {
+    doc = JSON.parse(m.out.length < 4000 ? m.out : spawnSync('node', [medic, 'logs', '--json', '--no-progress', '--top', '1', file], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout)
+  } catch {}
+  row('medic logs --json', file, lines, m, `errors=${doc.totals?.errors ?? '?'} groups=${doc.groupCount ?? '?'}`)
+  if (hasLnav && !file.includes('2g')) {
+    const l = timed('lnav', ['-n', '-c', ';SELECT count(*) FROM all_logs WHERE log_level = "error"', file])
+    row('lnav -n (count errors)', file, lines, l, `answer=${l.out.trim().split('\n').pop()}`)
+  }
+  const g = timed('grep', ['-c', 'ERROR', file])
+  row('grep -c ERROR', file, lines, g, `answer=${g.out.trim()}`)
+}
+
+// Grouping accuracy: every event's group against the generator's truth.
+const acc = []
+for (const format of ['plain', 'json', 'logfmt']) {
+  let text = ''
+  const truth = []
+  generate({ format, events: 20000, seed: 99 }, (t) => (text += t), (l) => truth.push(l))
+  const f = join(dir, `acc-${format}.log`)
+  writeFileSync(f, text)
+  const out = spawnSync('node', [medic, 'logs', '--emit', 'records', f], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout
+  const groups = out.trim().split('\n').map((l) => JSON.parse(l).group)
+  acc.push({ format, events: truth.length, groupingAccuracy: Number(groupingAccuracy(groups, truth).toFixed(4)) })
+}
+
+console.log('\nThroughput (one process each; lines/s by wall clock and by CPU time):')
+console.table(rows)
+console.log('Grouping accuracy on the labelled corpus (share of events whose group matches the truth):')
+console.table(acc)
+console.log(JSON.stringify({ rows, accuracy: acc }))
