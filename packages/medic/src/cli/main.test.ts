@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../test/helpers/cli.js'
 
@@ -76,6 +77,27 @@ describe('medic CLI', () => {
     const doc = JSON.parse(r.stdout)
     expect(doc).toMatchObject({ schemaVersion: 1, status: 'ok', targets: [], checks: [], findings: [] })
     expect(r.code).toBe(0)
+  })
+
+  it('diagnose 401 --token ranks an expired token first and never prints the token or the secret', async () => {
+    const secret = 'k3y-for-tests-0123456789abcdef0123456789'
+    const token = await new SignJWT({ sub: 'u1' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
+      .sign(new TextEncoder().encode(secret))
+    const cwd = withConfig('jwt', `auth:\n  jwt: { secret: "${secret}", algorithms: [HS256] }\n`)
+    const r = await runCli(['diagnose', '401', '--token', `Bearer ${token}`, '--json'], { cwd })
+    const doc = JSON.parse(r.stdout)
+    expect(doc.diagnosis.causes[0].id).toBe('token-expired')
+    expect(doc.findings.map((f: { id: string }) => f.id)).toContain('jwt.expired')
+    expect(r.code).toBe(2)
+    for (const out of [r.stdout, r.stderr]) {
+      expect(out).not.toContain(token.split('.')[2])
+      expect(out).not.toContain(secret)
+    }
+    const text = await runCli(['diagnose', '401', '--token', token], { cwd })
+    expect(text.stdout).toMatch(/Symptom 401: most likely the token has expired/)
   })
 
   it('init writes medic.yaml with ${VAR} references, never the secret, and refuses to overwrite', async () => {

@@ -3,11 +3,13 @@ import type { Command } from 'commander'
 import { diagnoseSymptom, loadRunbooks, symptomNames } from '../../runbooks/index.js'
 import { UserError } from '../../engine/errors.js'
 import type { CliIO } from '../io.js'
-import { addCommonOptions, executePlan, loadTargets, selectChecks, type CommonOptions } from '../pipeline.js'
+import { authSchema, jwtSchema } from '../../config/schema.js'
+import type { Target } from '../../engine/types.js'
+import { addCommonOptions, executePlan, loadTargets, selectChecks, type CommonOptions, type Loaded } from '../pipeline.js'
 
 export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
-  const action = async (symptom: string | undefined, opts: CommonOptions) => {
-    const loaded = await loadTargets(opts, io)
+  const action = async (symptom: string | undefined, opts: CommonOptions & { token?: string }) => {
+    const loaded = withToken(await loadTargets(opts, io), opts.token)
     const runbooks = loadRunbooks(loaded.config, io.cwd)
     if (symptom !== undefined) {
       const runbook = runbooks.find(symptom)
@@ -24,6 +26,25 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     program
       .command('diagnose', { isDefault: true })
       .description('run every check on every target; with a symptom (500, 401, 403, 503, slow, startup, errors, memory, search) rank its likely causes')
-      .argument('[symptom]', 'what users see: 500, 401, 403, 503, slow, startup, errors, memory, search'),
+      .argument('[symptom]', 'what users see: 500, 401, 403, 503, slow, startup, errors, memory, search')
+      .option('--token <jwt>', 'the token (or "Bearer …" header value) of a failing request, for 401/403: checked like `medic jwt` against auth.jwt'),
   ).action(action)
+}
+
+/** `--token`: analyse this token as auth.jwt.token, creating the auth target when the config has none. */
+function withToken(loaded: Loaded, token: string | undefined): Loaded {
+  if (!token) return loaded
+  loaded.redactor.add(token.replace(/^\s*(authorization:\s*)?bearer\s+/i, '').trim())
+  const auth = loaded.config.auth ?? authSchema.parse({})
+  const config = { ...loaded.config, auth: { ...auth, jwt: jwtSchema.parse({ ...(auth.jwt ?? {}), token }) } }
+  const base = loaded.targets.find((t) => t.kind !== 'auth')?.options ?? {}
+  const authTarget: Target = {
+    id: 'auth',
+    kind: 'auth',
+    address: 'auth settings',
+    options: { ...config.auth, baseDir: base.baseDir, processEnv: base.processEnv },
+    thresholds: {},
+    source: '--token',
+  }
+  return { ...loaded, config, targets: [...loaded.targets.filter((t) => t.kind !== 'auth'), authTarget] }
 }
