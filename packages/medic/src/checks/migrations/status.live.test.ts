@@ -126,6 +126,8 @@ describe('migrations.status with Knex and Prisma (live PostgreSQL)', () => {
     await appSql(`DROP TABLE IF EXISTS knex_migrations; CREATE TABLE knex_migrations (id serial PRIMARY KEY, name varchar(255), batch int, migration_time timestamptz);
       INSERT INTO knex_migrations (name, batch, migration_time) VALUES ('20260101000000_create_users.js', 1, now()), ('20260102000000_add_email.js', 1, now()), ('20251231000000_hotfix.js', 2, now());`)
     const r = await runCheck(status, target(join(root, 'knex'), 'knex'), opts())
+    // migration_time feeds the diagnosis timeline.
+    expect(Date.now() - Date.parse(String(r.observations['migrations.lastAppliedAt']))).toBeLessThan(60_000)
     const p = findingOf(r, 'migrations.pending')!
     expect(p.title).toBe('1 Knex migration is not applied')
     expect(evidenceText(p)).toContain('pending migrations: 1: 20260103000000_add_roles (20260103000000_add_roles.ts)')
@@ -185,8 +187,8 @@ describe('migrations.status with TypeORM, Django, Rails and Flyway (live Postgre
   })
 
   it('Flyway: a failed row is not applied; V1_1 matches 1.1; repeatables ignored', async () => {
-    await appSql(`DROP TABLE IF EXISTS flyway_schema_history; CREATE TABLE flyway_schema_history (installed_rank int PRIMARY KEY, version varchar(50), description varchar(200), type varchar(20), script varchar(1000), success boolean NOT NULL);
-      INSERT INTO flyway_schema_history VALUES (1, '1', 'init', 'SQL', 'V1__init.sql', true), (2, '1.1', 'add email', 'SQL', 'V1_1__add_email.sql', true), (3, '2', 'roles', 'SQL', 'V2__roles.sql', false), (4, NULL, 'views', 'SQL', 'R__views.sql', true);`)
+    await appSql(`DROP TABLE IF EXISTS flyway_schema_history; CREATE TABLE flyway_schema_history (installed_rank int PRIMARY KEY, version varchar(50), description varchar(200), type varchar(20), script varchar(1000), success boolean NOT NULL, installed_on timestamp NOT NULL DEFAULT now());
+      INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, success) VALUES (1, '1', 'init', 'SQL', 'V1__init.sql', true), (2, '1.1', 'add email', 'SQL', 'V1_1__add_email.sql', true), (3, '2', 'roles', 'SQL', 'V2__roles.sql', false), (4, NULL, 'views', 'SQL', 'R__views.sql', true);`)
     const r = await runCheck(status, target(join(root, 'flyway'), 'flyway'), opts())
     expect(r.findings.map((f) => f.id)).toEqual(['migrations.pending'])
     expect(evidenceText(r.findings[0])).toContain('pending migrations: 1: 2 (V2__roles.sql)')

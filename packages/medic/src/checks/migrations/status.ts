@@ -90,6 +90,12 @@ export default defineCheck({
     }
     ctx.observe('migrations.tool', s.tool)
     ctx.observe('migrations.pending', pending.length)
+    // When the last migration ran, for the diagnosis timeline ("errors began 2 min after a migration").
+    const appliedAt = read.rows
+      .map((r) => (r as { applied_at?: unknown }).applied_at)
+      .map((v) => (v instanceof Date ? v : typeof v === 'string' || typeof v === 'number' ? new Date(v) : undefined))
+      .filter((d): d is Date => d !== undefined && !Number.isNaN(d.getTime()))
+    if (appliedAt.length) ctx.observe('migrations.lastAppliedAt', new Date(Math.max(...appliedAt.map((d) => d.getTime()))).toISOString())
     ctx.observe('migrations.unknown', unknown.length)
     if (unknown.length) {
       ctx.finding('migrations.unknown-version', {

@@ -16,7 +16,10 @@ export interface CodeMigration {
 export interface ToolSpec {
   label: string
   table: string
-  /** Read-only SELECT returning `id` (and `applied`, false for failed/rolled-back rows), portable to PostgreSQL and MySQL. */
+  /**
+   * Read-only SELECT returning `id` (and `applied`, false for failed/rolled-back rows; and `applied_at`
+   * where the tool records when, for the timeline), portable to PostgreSQL and MySQL.
+   */
   select: string
   /** The migrations in the code folder, sorted in apply order. */
   scan(dir: string): CodeMigration[]
@@ -56,7 +59,7 @@ export const TOOLS: Record<Exclude<ToolName, 'alembic'>, ToolSpec> = {
   knex: {
     label: 'Knex',
     table: 'knex_migrations',
-    select: 'SELECT name AS id FROM knex_migrations ORDER BY id',
+    select: 'SELECT name AS id, migration_time AS applied_at FROM knex_migrations ORDER BY id',
     // Knex stores the file name; compiled .ts -> .js keeps the stem, so compare stems.
     scan: (dir) => files(dir, /^[^.].*\.(?:[cm]?js|ts)$/).filter((f) => !f.endsWith('.d.ts')).map((f) => ({ id: stripExt(f), file: f })),
     normalize: stripExt,
@@ -67,7 +70,7 @@ export const TOOLS: Record<Exclude<ToolName, 'alembic'>, ToolSpec> = {
     label: 'Prisma',
     table: '_prisma_migrations',
     // A row that never finished (a failed migration) or was rolled back does not count as applied.
-    select: 'SELECT migration_name AS id, (finished_at IS NOT NULL AND rolled_back_at IS NULL) AS applied FROM _prisma_migrations ORDER BY started_at',
+    select: 'SELECT migration_name AS id, (finished_at IS NOT NULL AND rolled_back_at IS NULL) AS applied, finished_at AS applied_at FROM _prisma_migrations ORDER BY started_at',
     scan: (dir) => {
       try {
         return readdirSync(dir, { withFileTypes: true })
@@ -97,7 +100,7 @@ export const TOOLS: Record<Exclude<ToolName, 'alembic'>, ToolSpec> = {
   django: {
     label: 'Django',
     table: 'django_migrations',
-    select: "SELECT CONCAT(app, '.', name) AS id FROM django_migrations ORDER BY id",
+    select: "SELECT CONCAT(app, '.', name) AS id, applied AS applied_at FROM django_migrations ORDER BY id",
     // dir is the project root: <app>/migrations/NNNN_name.py, one or two levels down.
     scan: (dir) => {
       const out: CodeMigration[] = []
@@ -139,7 +142,7 @@ export const TOOLS: Record<Exclude<ToolName, 'alembic'>, ToolSpec> = {
     label: 'Flyway',
     table: 'flyway_schema_history',
     // Repeatable migrations have no version; failed ones have success = false.
-    select: 'SELECT version AS id, success AS applied FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank',
+    select: 'SELECT version AS id, success AS applied, installed_on AS applied_at FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank',
     scan: (dir) =>
       files(dir, /^V[0-9][0-9._]*__.*\.sql$/)
         .map((f) => ({ id: flywayVersion(/^V([0-9._]+?)__/.exec(f)![1]), file: f }))
