@@ -55,6 +55,8 @@ export interface Loaded {
   vars: Record<string, string | undefined>
   /** The config as medic.yaml text, for `medic init` (with ${VAR} references, never secrets). */
   yamlText?: string
+  /** Files whose changes belong on the diagnosis timeline (the config, the app's .env). */
+  files: { path: string; label: string }[]
 }
 
 export async function loadTargets(opts: { config?: string; discoverOnly?: boolean }, io: CliIO): Promise<Loaded> {
@@ -64,13 +66,19 @@ export async function loadTargets(opts: { config?: string; discoverOnly?: boolea
     validateIds(loaded.config, explicit)
     const notes = opts.config ? [] : [`using ./medic.yaml`]
     const targets = placeTargets(resolveTargets(loaded.config, 'config'), dirname(loaded.file), io.env)
-    return { config: loaded.config, targets, redactor: buildRedactor(loaded.config, loaded.vars), notes, vars: loaded.vars }
+    const base = dirname(loaded.file)
+    const files = [
+      { path: loaded.file, label: explicit },
+      { path: resolve(base, loaded.config.env?.file ?? '.env'), label: loaded.config.env?.file ?? '.env' },
+    ]
+    return { config: loaded.config, targets, redactor: buildRedactor(loaded.config, loaded.vars), notes, vars: loaded.vars, files }
   }
   const found = await discover(io.cwd, io.env)
   const yamlText = stringify(found.raw)
   const config = parseConfig(yamlText, '(discovered config)', found.vars)
   const targets = placeTargets(resolveTargets(config, 'discovered'), io.cwd, io.env).map((t) => ({ ...t, source: found.sources[t.id] ?? t.source }))
-  return { config, targets, redactor: buildRedactor(config, found.vars), notes: found.notes, vars: found.vars, yamlText }
+  const files = [{ path: resolve(io.cwd, '.env'), label: '.env' }]
+  return { config, targets, redactor: buildRedactor(config, found.vars), notes: found.notes, vars: found.vars, yamlText, files }
 }
 
 /**

@@ -90,8 +90,18 @@ export interface DiagnosedCause {
   commands: string[]
 }
 
+/** Something that changed, placed in time next to when the errors began. */
+export interface TimelineEvent {
+  at: string
+  kind: 'errors' | 'restart' | 'migration' | 'config' | 'deploy'
+  what: string
+  target?: string
+}
+
 export interface Diagnosis {
   symptom: string
+  /** What medic could see change, oldest first, and the sentence that ties it to the errors. */
+  timeline?: { events: TimelineEvent[]; summary?: string }
   causes: DiagnosedCause[]
   /** Checks the runbook needed that could not run: confidence is lower. */
   missing: { check: string; target?: string; reason: string }[]

@@ -27,6 +27,11 @@ export function renderMarkdown(report: RunReport): string {
         out.push(`   - fix: ${c.fix}`)
       })
     for (const m of d.missing) out.push(`- could not check \`${m.check}\`: ${m.reason}`)
+    if (d.timeline) {
+      out.push('', '**Timeline**', '')
+      for (const e of d.timeline.events.slice(-8)) out.push(`- ${e.at.replace('T', ' ').slice(0, 19)} ${e.what}`)
+      if (d.timeline.summary) out.push('', d.timeline.summary)
+    }
     out.push('')
   }
   if (report.findings.length > 0) {

@@ -39,6 +39,11 @@ function renderDiagnosis(c: Colors, d: Diagnosis): string[] {
   const ruledOut = d.causes.filter((x) => x.score === 0 && x.refutes.length > 0)
   if (ruledOut.length > 0) out.push(c.dim(`   ruled out: ${ruledOut.map((x) => x.title).join('; ')}`))
   for (const m of d.missing) out.push(c.magenta(`   ? could not check ${m.check}${m.target ? ` on ${m.target}` : ''}: ${m.reason}`))
+  if (d.timeline) {
+    out.push(c.bold('Timeline:'))
+    for (const e of d.timeline.events.slice(-8)) out.push(`   ${e.at.replace('T', ' ').slice(0, 19)}  ${e.kind === 'errors' ? c.red(e.what) : e.what}`)
+    if (d.timeline.summary) out.push(`   ${c.bold(d.timeline.summary)}`)
+  }
   out.push('')
   return out
 }

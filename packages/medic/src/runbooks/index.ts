@@ -15,6 +15,7 @@ import type { CheckResult, Diagnosis } from '../engine/types.js'
 import type { MedicConfig } from '../config/schema.js'
 import { parseCondition } from './observation.js'
 import { rank } from './rank.js'
+import { collectEvents, summarize } from './timeline.js'
 import { Runbook } from './runbook.js'
 import { runbookSchema } from './schema.js'
 
@@ -99,6 +100,14 @@ export function symptomNames(set: RunbookSet): string[] {
   return set.all().map((b) => b.symptom)
 }
 
-export function diagnoseSymptom(runbook: Runbook, results: CheckResult[], plan: PlannedCheck[]): Diagnosis {
-  return rank(runbook, results, plan)
+export function diagnoseSymptom(
+  runbook: Runbook,
+  results: CheckResult[],
+  plan: PlannedCheck[],
+  context?: { config: MedicConfig; files: { path: string; label: string }[] },
+): Diagnosis {
+  const diagnosis = rank(runbook, results, plan)
+  if (!context) return diagnosis
+  const events = collectEvents(results, context.config, context.files)
+  return events.length ? { ...diagnosis, timeline: { events, summary: summarize(events) } } : diagnosis
 }

@@ -15,7 +15,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       const runbook = runbooks.find(symptom)
       if (!runbook) throw new UserError(`unknown symptom "${symptom}"`, `Known symptoms: ${symptomNames(runbooks).join(', ')}.`)
       const plan = selectChecks([], loaded.targets).filter((p) => runbook.wants(p.check))
-      const { exitCode } = await executePlan(plan, loaded, opts, io, (results) => diagnoseSymptom(runbook, results, plan))
+      const { exitCode } = await executePlan(plan, loaded, opts, io, (results) => diagnoseSymptom(runbook, results, plan, { config: loaded.config, files: loaded.files }))
       setExit(exitCode)
       return
     }
