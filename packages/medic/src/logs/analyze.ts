@@ -177,7 +177,7 @@ export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
         group.add(ev)
       }
       if (ev.level >= LEVEL.warn || maybeKnownAtInfo(ev.raw)) {
-        for (const { spec, detail } of matchKnown(ev.raw)) {
+        for (const { spec, detail } of matchKnown(knownText(ev, first, rest))) {
           const key = `${spec.id}|${detail}`
           let h = known.get(key)
           if (!h) known.set(key, (h = { spec, count: 0, first: ev.ts, last: ev.ts, detail, example: ev, groups: new Set(), perMinute: new Map() }))
@@ -208,6 +208,77 @@ export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
       sample.push(line)
       if (sample.length >= SAMPLE_LINES) startParsing()
     }
+    // Block fast path: lines are scanned by offset in the decoded chunk; a line is sliced out only
+    // when it needs more than counting (a higher level, a peek hit, a continuation).
+    let pendText = ''
+    let pendA = -1
+    let pendB = 0
+    let pendLine = 0
+    let pendTs = NaN
+    let pendLevel = 0
+    let pendMsg = -1
+    let pendPeek = false
+    const commitPending = (): void => {
+      const a = pendA
+      pendA = -1
+      if (pendPeek) {
+        onRecord(pendText.slice(a, pendB), null, pendLine)
+        return
+      }
+      report.records++
+      let ts = pendTs
+      if (ts !== ts) ts = lastTs
+      else lastTs = ts
+      if (ts < since || ts > until) {
+        filtered++
+        return
+      }
+      totals.count(ts, pendLevel, 0)
+    }
+    const blockScan = (text: string): number => {
+      const p = parser!
+      const asm = assembler!
+      const len = text.length
+      // where " 429" occurs in this block (rare): a line holding one takes the slow path
+      let peek429 = text.indexOf(' 429')
+      let a = 0
+      let n = 0
+      for (;;) {
+        let e = text.indexOf('\n', a)
+        if (e < 0) e = len
+        let b = e
+        if (b > a && text.charCodeAt(b - 1) === 13) b--
+        n++
+        lineNo++
+        if (b > a) {
+          if (p.isStartAt!(text, a)) {
+            if (pendA >= 0) commitPending()
+            else asm.flush()
+            const lvl = p.quickAt!(text, a, b)
+            if (lvl >= 0 && lvl < groupLevel) {
+              while (peek429 >= 0 && peek429 < a) peek429 = text.indexOf(' 429', peek429 + 1)
+              pendText = text
+              pendA = a
+              pendB = b
+              pendLine = lineNo
+              pendTs = quick.ts
+              pendLevel = lvl
+              pendMsg = quick.msg
+              pendPeek = (peek429 >= a && peek429 < b) || markerAt(text, pendMsg < 0 ? -2 : pendMsg)
+            } else asm.push(text.slice(a, b), lineNo)
+          } else {
+            if (pendA >= 0) {
+              asm.push(pendText.slice(pendA, pendB), pendLine)
+              pendA = -1
+            }
+            asm.push(text.slice(a, b), lineNo)
+          }
+        } else if (pendA < 0) asm.push('', lineNo)
+        if (e >= len) break
+        a = e + 1
+      }
+      return n
+    }
     const startParsing = (): void => {
       const forced = src.format ?? o.format
       parser = forced && forced !== 'auto' ? parserByName(forced, sample) : detect(sample)
@@ -216,6 +287,7 @@ export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
       let n = lineNo - sample.length
       for (const l of sample) assembler.push(l, ++n)
       sample.length = 0
+      if (fastOK && parser.isStartAt && parser.quickAt && !o.follow) splitter.block = blockScan
     }
     const splitter = new LineSplitter(problems, onLine)
     for await (const chunk of readChunks(src, problems, {
@@ -236,6 +308,7 @@ export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
     }
     splitter.end()
     if (assembler === null) startParsing()
+    if (pendA >= 0) commitPending()
     ;(assembler as RecordAssembler | null)?.flush()
     report.lines = splitter.lines
     linesSoFar += splitter.lines
@@ -256,12 +329,34 @@ export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
   }
 }
 
+/**
+ * The text known errors are matched against: the record without the code lines of its stack
+ * (frames and source lines say where, the message and exception lines say what).
+ */
+function knownText(ev: LogEvent, first: string, rest: string[] | null): string {
+  if (rest === null) {
+    if (!ev.stack || first.length + ev.stack.length < 4000) return ev.stack ? `${first}\n${ev.stack}` : first
+    return `${first}\n${unindented(ev.stack.split('\n'))}`
+  }
+  return `${first}\n${unindented(rest)}`
+}
+
+function unindented(lines: string[]): string {
+  let out = ''
+  for (const l of lines) {
+    const c = l.charCodeAt(0)
+    if (c !== 32 && c !== 9 && l.length > 0) out += l + '\n'
+  }
+  return out
+}
+
 const MARKER_NEEDLES = /tart|isten|igrat|upgrade|Booting/
 // A marker phrase at the start of the message (after an optional logger name): anchored, so a
 // line that is not one fails on its first characters.
 const RE_MARKER_AT = /(?:[\w.[\]-]{1,60}: )?(?:Started|Starting|Application startup|Booting|Listening|Server listening|Server started|Uvicorn running|Running upgrade|Running migrations|Applying migration|Migrating)/y
 /** Is there a start-up/migration marker at the message start (or anywhere, when unknown)? */
 function markerAt(line: string, msg: number): boolean {
+  if (msg === -2) return false
   if (msg < 0) return MARKER_NEEDLES.test(line)
   RE_MARKER_AT.lastIndex = msg
   return RE_MARKER_AT.test(line)

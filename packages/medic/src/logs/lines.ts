@@ -4,18 +4,27 @@
  * other binary bytes are skipped, invalid UTF-8 is decoded with U+FFFD and counted, and a line
  * longer than `maxLineBytes` is cut (its head kept) instead of being buffered without bound.
  */
+import { isAscii } from 'node:buffer'
 import type { InputProblems } from './types.js'
 
 export const MAX_LINE_BYTES = 1 << 20
 const KEEP_OF_LONG_LINE = 64 * 1024
 
 export type LineSink = (line: string) => void
+/**
+ * Takes a decoded block of whole lines (no trailing newline; may contain \r\n) and returns how
+ * many lines it held, or -1 to have the splitter feed them one by one instead.
+ */
+export type BlockSink = (text: string) => number
 
 export class LineSplitter {
   private carry: Buffer[] = []
   private carryLen = 0
   private skipping = false
   lines = 0
+
+  /** When set, clean blocks go here whole (the caller scans lines by offset). */
+  block: BlockSink | null = null
 
   constructor(
     private readonly problems: InputProblems,
@@ -79,16 +88,35 @@ export class LineSplitter {
   private emitBytes(buf: Buffer, oversized: boolean): void {
     if (oversized) this.problems.oversizedLines++
     const s = buf.toString('utf8')
-    this.emitString(s, s.includes('\uFFFD'), s.includes('\u0000'))
+    const bad = s.includes('\uFFFD')
+    const nul = s.includes('\u0000')
+    // a line carried over between chunks goes the same way as the block around it
+    if (!bad && !nul && this.block !== null && s.indexOf('\n') < 0) {
+      const n = this.block(s)
+      if (n >= 0) {
+        this.lines += n
+        return
+      }
+    }
+    this.emitString(s, bad, nul)
   }
 
   /** Lines of chunk[start..end) where end is a newline. */
   private emitBlock(chunk: Buffer, start: number, end: number): void {
-    const text = chunk.toString('utf8', start, end)
-    const bad = text.includes('\uFFFD')
+    // ASCII (most logs) decodes as latin1, a plain copy; anything else as UTF-8
+    const ascii = isAscii(chunk.subarray(start, end))
+    const text = chunk.toString(ascii ? 'latin1' : 'utf8', start, end)
+    const bad = !ascii && text.includes('\uFFFD')
     const nul = text.includes('\u0000')
     let i = 0
     const sink = this.sink
+    if (!bad && !nul && this.block !== null) {
+      const n = this.block(text)
+      if (n >= 0) {
+        this.lines += n
+        return
+      }
+    }
     if (!bad && !nul) {
       // hot path
       for (;;) {

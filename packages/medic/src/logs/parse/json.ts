@@ -5,7 +5,7 @@
  */
 import type { LogEvent } from '../types.js'
 import { LEVEL_KEYS, MESSAGE_KEYS, TIME_KEYS, fromFields, get } from './fields.js'
-import { levelValue, levelWord } from './level.js'
+import { levelAt, levelValue } from './level.js'
 import { plainParser } from './plain.js'
 import { quick, type RecordParser } from './parser.js'
 import { leadingTime, timeValue } from './time.js'
@@ -30,6 +30,55 @@ export function jsonParser(sample: string[] = []): RecordParser {
     if (!timeNeedle) for (const k of TIME_KEYS) if (k in o && (typeof o[k] === 'string' || typeof o[k] === 'number')) timeNeedle = `"${k}":`
     if (!msgNeedle) for (const k of MESSAGE_KEYS) if (typeof o[k] === 'string') msgNeedle = `"${k}":"`
     if (levelNeedle && timeNeedle && msgNeedle) break
+  }
+
+  /** Level and time of the line text[start..end) by indexOf on the learned key names. */
+  function quickAt(text: string, start: number, end: number): number {
+    if (text.charCodeAt(start) !== 123) return -1
+    const i = text.indexOf(levelNeedle, start)
+    if (i < 0 || i >= end) return -1
+    let j = i + levelNeedle.length
+    while (text.charCodeAt(j) === 32) j++
+    let level: number
+    const c = text.charCodeAt(j)
+    if (c === 34) {
+      const e = text.indexOf('"', j + 1)
+      if (e < 0 || e >= end) return -1
+      level = levelAt(text, j + 1, e)
+      if (level === 0) level = levelValue(text.slice(j + 1, e), levelKey)
+    } else {
+      let e = j
+      let n = 0
+      for (let d = text.charCodeAt(e); d >= 48 && d <= 57; d = text.charCodeAt(++e)) n = n * 10 + d - 48
+      if (e === j) return -1
+      level = levelValue(n, levelKey)
+    }
+    if (level === 0) return -1
+    quick.ts = NaN
+    quick.msg = -1
+    if (msgNeedle) {
+      const m = text.indexOf(msgNeedle, start)
+      if (m >= 0 && m < end) quick.msg = m + msgNeedle.length
+    }
+    if (timeNeedle) {
+      const k = text.indexOf(timeNeedle, start)
+      if (k >= 0 && k < end) {
+        let p = k + timeNeedle.length
+        while (text.charCodeAt(p) === 32) p++
+        if (text.charCodeAt(p) === 34) quick.ts = leadingTime(text, p + 1)
+        else {
+          let n = 0
+          let e = p
+          for (let d = text.charCodeAt(e); d >= 48 && d <= 57; d = text.charCodeAt(++e)) n = n * 10 + d - 48
+          if (text.charCodeAt(e) === 46) {
+            let q = e + 1
+            while (text.charCodeAt(q) >= 48 && text.charCodeAt(q) <= 57) q++
+            quick.ts = timeValue(+text.slice(p, q))
+          } else quick.ts = e > p ? timeValue(n) : NaN
+        }
+      }
+    }
+    return level
   }
 
   return {
@@ -58,43 +107,9 @@ export function jsonParser(sample: string[] = []): RecordParser {
       }
       return true
     },
-    quick: levelNeedle
-      ? (line: string): number => {
-          const i = line.indexOf(levelNeedle)
-          if (i < 0 || line.charCodeAt(0) !== 123) return -1
-          let j = i + levelNeedle.length
-          while (line.charCodeAt(j) === 32) j++
-          let level: number
-          const c = line.charCodeAt(j)
-          if (c === 34) {
-            const e = line.indexOf('"', j + 1)
-            level = levelWord(line.slice(j + 1, e))
-            if (level === 0) level = levelValue(line.slice(j + 1, e), levelKey)
-          } else {
-            let e = j
-            while (line.charCodeAt(e) >= 48 && line.charCodeAt(e) <= 57) e++
-            level = levelValue(+line.slice(j, e), levelKey)
-          }
-          quick.ts = NaN
-          if (msgNeedle) {
-            const m = line.indexOf(msgNeedle)
-            quick.msg = m < 0 ? -1 : m + msgNeedle.length
-          } else quick.msg = -1
-          if (timeNeedle) {
-            const k = line.indexOf(timeNeedle)
-            if (k >= 0) {
-              let p = k + timeNeedle.length
-              while (line.charCodeAt(p) === 32) p++
-              if (line.charCodeAt(p) === 34) quick.ts = leadingTime(line, p + 1)
-              else {
-                let e = p
-                while (e < line.length && line.charCodeAt(e) !== 44 && line.charCodeAt(e) !== 125) e++
-                quick.ts = timeValue(+line.slice(p, e))
-              }
-            }
-          }
-          return level
-        }
-      : undefined,
+    quick: levelNeedle ? (line: string): number => quickAt(line, 0, line.length) : undefined,
+    quickAt: levelNeedle ? quickAt : undefined,
+    // a '{' line always starts a record (never indented, never a stack phrase)
+    isStartAt: (text: string, start: number) => text.charCodeAt(start) === 123,
   }
 }

@@ -18,6 +18,13 @@ export interface RecordParser {
    * or -1 when only a full parse can tell.
    */
   quick?(line: string): number
+  /**
+   * Block fast path: the same as `quick` for the line text[start..end) of a decoded chunk, without
+   * slicing it out. Only for formats where `isStartAt` alone decides record starts.
+   */
+  quickAt?(text: string, start: number, end: number): number
+  /** `isStart` at an offset of a chunk; present when every start line begins a new record. */
+  isStartAt?(text: string, start: number): boolean
 }
 
 /** Output slot of `RecordParser.quick` (a module field avoids an object per line). */

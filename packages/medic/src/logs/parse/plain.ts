@@ -30,12 +30,12 @@ function allDigits(s: string, a: number, b: number): boolean {
 }
 
 /** Scan the line's header: timestamp, then up to five tokens looking for a level word. */
-function header(line: string): void {
-  hTs = leadingTime(line, 0)
-  let i = Number.isNaN(hTs) ? 0 : timeEnd
+function header(line: string, start = 0, end = line.length): void {
+  hTs = leadingTime(line, start)
+  let i = Number.isNaN(hTs) ? start : timeEnd
   hLevel = 0
   hMsg = i
-  const len = line.length
+  const len = end
   let numericSoFar = true
   for (let k = 0; k < 5 && i < len; k++) {
     while (i < len && isSep(line.charCodeAt(i))) i++
@@ -112,6 +112,12 @@ export const plainParser: RecordParser = {
     quick.msg = hMsg
     return hLevel || -1
   },
+  quickAt(text: string, start: number, end: number): number {
+    header(text, start, end)
+    quick.ts = hTs
+    quick.msg = hMsg
+    return hLevel || -1
+  },
 }
 
 /** A plain parser whose sample showed a timestamp on nearly every record start. */
@@ -120,12 +126,15 @@ export const timestampedParser: RecordParser = {
   name: 'timestamped',
   strictStarts: true,
   matches: (line) => !Number.isNaN(leadingTime(line, 0)),
-  isStart: (line) => {
-    const c = line.charCodeAt(0)
-    // cheap first: a digit, '[' or an upper-case month name
-    if (!((c >= 48 && c <= 57) || c === 91 || (c >= 65 && c <= 90))) return false
-    return !Number.isNaN(leadingTime(line, 0))
-  },
+  isStart: (line) => timestampedStartAt(line, 0),
+  isStartAt: timestampedStartAt,
+}
+
+function timestampedStartAt(text: string, start: number): boolean {
+  const c = text.charCodeAt(start)
+  // cheap first: a digit, '[' or an upper-case month name
+  if (!((c >= 48 && c <= 57) || c === 91 || (c >= 65 && c <= 90))) return false
+  return !Number.isNaN(leadingTime(text, start))
 }
 
 // nginx/Apache common and combined, with an optional trailing request time and extra fields.
