@@ -88,9 +88,15 @@ export async function pidsByName(name: string, exclude: number[] = [process.pid]
   return out
 }
 
-/** Socket inodes listening on `port` (TCP, IPv4 and IPv6). */
-async function listeningInodes(port: number): Promise<Set<string>> {
+export interface Holder {
+  pid: number
+  command: string
+}
+
+/** Inodes of sockets listening on `port` (state 0A = LISTEN) from /proc/net/tcp and tcp6. */
+export async function listeningInodes(port: number): Promise<Set<string>> {
   const inodes = new Set<string>()
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0')
   for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text: string
     try {
@@ -99,19 +105,27 @@ async function listeningInodes(port: number): Promise<Set<string>> {
       continue
     }
     for (const line of text.split('\n').slice(1)) {
-      const f = line.trim().split(/\s+/)
-      if (f.length < 10 || f[3] !== '0A') continue // 0A = LISTEN
-      if (Number.parseInt(f[1].split(':')[1], 16) === port) inodes.add(f[9])
+      const cols = line.trim().split(/\s+/)
+      if (cols.length < 10) continue
+      if (cols[1].endsWith(`:${hexPort}`) && cols[3] === '0A') inodes.add(cols[9])
     }
   }
   return inodes
 }
 
-/** The pid listening on a TCP port, when /proc lets us see it; `listening` even when the owner is hidden. */
-export async function listenerOf(port: number): Promise<{ listening: boolean; pid?: number }> {
-  const inodes = await listeningInodes(port)
-  if (inodes.size === 0) return { listening: false }
-  for (const pid of await allPids()) {
+/** Processes holding one of those sockets; processes we may not inspect are skipped silently. */
+export async function socketHolders(inodes: Set<string>, signal: AbortSignal): Promise<Holder[]> {
+  if (inodes.size === 0) return []
+  const wanted = new Set([...inodes].map((i) => `socket:[${i}]`))
+  const holders: Holder[] = []
+  let pids: string[]
+  try {
+    pids = (await readdir('/proc')).filter((p) => /^\d+$/.test(p))
+  } catch {
+    return []
+  }
+  for (const pid of pids) {
+    if (signal.aborted) break
     let fds: string[]
     try {
       fds = await readdir(`/proc/${pid}/fd`)
@@ -119,16 +133,33 @@ export async function listenerOf(port: number): Promise<{ listening: boolean; pi
       continue
     }
     for (const fd of fds) {
+      let link: string
       try {
-        const link = await readlink(`/proc/${pid}/fd/${fd}`)
-        const m = /^socket:\[(\d+)\]$/.exec(link)
-        if (m && inodes.has(m[1])) return { listening: true, pid }
+        link = await readlink(`/proc/${pid}/fd/${fd}`)
       } catch {
-        // fd closed meanwhile
+        continue
       }
+      if (!wanted.has(link)) continue
+      let command = '?'
+      try {
+        const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter(Boolean)
+        command = cmdline.length ? cmdline.join(' ').slice(0, 160) : (await readFile(`/proc/${pid}/comm`, 'utf8')).trim()
+      } catch {
+        // The process ended meanwhile.
+      }
+      holders.push({ pid: Number(pid), command })
+      break
     }
   }
-  return { listening: true }
+  return holders
+}
+
+/** The pid listening on a TCP port, when /proc lets us see it; `listening` even when the owner is hidden. */
+export async function listenerOf(port: number, signal: AbortSignal = new AbortController().signal): Promise<{ listening: boolean; pid?: number }> {
+  const inodes = await listeningInodes(port)
+  if (inodes.size === 0) return { listening: false }
+  const [holder] = await socketHolders(inodes, signal)
+  return holder ? { listening: true, pid: holder.pid } : { listening: true }
 }
 
 let bootTimeMs: number | undefined

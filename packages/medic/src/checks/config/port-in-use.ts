@@ -4,11 +4,11 @@
  * holds it, and /proc/net/tcp{,6} + /proc/<pid>/fd tell which one when we may see it.
  * Run this before starting the app: while the app itself runs, its own port is of course taken.
  */
-import { readdir, readFile, readlink } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { defineCheck } from '../../engine/check.js'
 import type { Evidence } from '../../engine/types.js'
 import { appEnvironment, observeEnvironment, whereSet } from './environment.js'
+import { listeningInodes, socketHolders } from '../../system/proc.js'
 
 type BindResult = 'free' | 'in-use' | { other: string }
 
@@ -20,72 +20,6 @@ function tryBind(port: number, host: string): Promise<BindResult> {
     // exclusive: a cluster primary must not hand us a shared handle.
     srv.listen({ port, host, exclusive: true }, () => srv.close(() => resolve('free')))
   })
-}
-
-export interface Holder {
-  pid: number
-  command: string
-}
-
-/** Inodes of sockets listening on `port` (state 0A = LISTEN) from /proc/net/tcp and tcp6. */
-export async function listeningInodes(port: number): Promise<Set<string>> {
-  const inodes = new Set<string>()
-  const hexPort = port.toString(16).toUpperCase().padStart(4, '0')
-  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text: string
-    try {
-      text = await readFile(file, 'utf8')
-    } catch {
-      continue
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/)
-      if (cols.length < 10) continue
-      if (cols[1].endsWith(`:${hexPort}`) && cols[3] === '0A') inodes.add(cols[9])
-    }
-  }
-  return inodes
-}
-
-/** Processes holding one of those sockets; processes we may not inspect are skipped silently. */
-export async function socketHolders(inodes: Set<string>, signal: AbortSignal): Promise<Holder[]> {
-  if (inodes.size === 0) return []
-  const wanted = new Set([...inodes].map((i) => `socket:[${i}]`))
-  const holders: Holder[] = []
-  let pids: string[]
-  try {
-    pids = (await readdir('/proc')).filter((p) => /^\d+$/.test(p))
-  } catch {
-    return []
-  }
-  for (const pid of pids) {
-    if (signal.aborted) break
-    let fds: string[]
-    try {
-      fds = await readdir(`/proc/${pid}/fd`)
-    } catch {
-      continue
-    }
-    for (const fd of fds) {
-      let link: string
-      try {
-        link = await readlink(`/proc/${pid}/fd/${fd}`)
-      } catch {
-        continue
-      }
-      if (!wanted.has(link)) continue
-      let command = '?'
-      try {
-        const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter(Boolean)
-        command = cmdline.length ? cmdline.join(' ').slice(0, 160) : (await readFile(`/proc/${pid}/comm`, 'utf8')).trim()
-      } catch {
-        // The process ended meanwhile.
-      }
-      holders.push({ pid: Number(pid), command })
-      break
-    }
-  }
-  return holders
 }
 
 export default defineCheck({
