@@ -223,3 +223,21 @@ describe('bad input: counted, never a crash or a hang', () => {
     else expect(a.sources[0].problems.error).toBe('permission denied')
   })
 })
+
+describe('fast path', () => {
+  for (const format of ['plain', 'json'] as GenFormat[]) {
+    it(`counts and groups exactly like the full parse across 1 MiB chunk boundaries (${format})`, async () => {
+      let text = ''
+      generate({ format, events: 25_000, seed: 5 }, (t) => (text += t))
+      const f = write(`fast.${format}.log`, text)
+      expect(text.length).toBeGreaterThan(3 * 1024 * 1024)
+      const fast = await run(f)
+      const full = await run(f, { onEvent: () => {} })
+      expect(fast.totals.byLevel).toEqual(full.totals.byLevel)
+      expect(fast.sources[0].records).toBe(full.sources[0].records)
+      const summary = (a: Analysis) => a.groups.map((g) => `${g.id}:${g.count}:${g.first}:${g.last}`).sort()
+      expect(summary(fast)).toEqual(summary(full))
+      expect([...fast.totals.perMinute]).toEqual([...full.totals.perMinute])
+    })
+  }
+})
