@@ -9,6 +9,7 @@ import { register as registerDiagnose } from './commands/diagnose.js'
 import { register as registerCheck } from './commands/check.js'
 import { register as registerList } from './commands/list.js'
 import { register as registerInit } from './commands/init.js'
+import { register as registerMetrics } from './commands/metrics.js'
 import { register as registerJwt } from './commands/jwt.js'
 import { register as registerLogs } from './commands/logs.js'
 import { register as registerTrace } from './commands/trace.js'
@@ -40,6 +41,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   registerJwt(program, io, setExit)
   registerLogs(program, io, setExit)
   registerTrace(program, io, setExit)
+  registerMetrics(program, io, setExit)
   // end commands
 
   try {
