@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { analyze, type Analysis } from './analyze.js'
 import { KNOWN_ERRORS } from './known-errors.data.js'
 import { rotationOrder } from './sources.js'
-import { generate, groupingAccuracy, type GenFormat } from './testing/generate.js'
+import { generate, generateSystem, groupingAccuracy, type GenFormat } from './testing/generate.js'
 import { LEVEL } from './types.js'
 
 let dir: string
@@ -81,6 +81,26 @@ describe('grouping', () => {
       expect(ga).toBeGreaterThanOrEqual(0.98)
     })
   }
+})
+
+describe('grouping on system logs', () => {
+  it('labelled HDFS/Spark/Zookeeper/OpenSSH/syslog-style corpus: accuracy and hard cases', async () => {
+    let text = ''
+    const truth: string[] = []
+    generateSystem(3000, 21, (t) => (text += t), (l) => truth.push(l))
+    const refs: number[] = []
+    const a = await run(write('system.log', text), { groupAll: true, onEvent: (_e, g) => refs.push(g!.ref) })
+    const pred = refs.map((r) => a.idOfRef[r])
+    expect(pred).toHaveLength(3000)
+    // two-valued word variables (link up/down, enabled=true/false) stay split: ~0.93
+    expect(groupingAccuracy(pred, truth)).toBeGreaterThanOrEqual(0.9)
+    const groupOf = (label: string) => new Set(pred.filter((_, i) => truth[i] === label))
+    // user names, hosts and pids are variables; Accepted and Failed are different events
+    expect(groupOf('ssh-failed').size).toBe(1)
+    expect(groupOf('ssh-invalid').size).toBe(1)
+    expect([...groupOf('ssh-failed')][0]).not.toBe([...groupOf('ssh-accepted')][0])
+    expect([...groupOf('pam-opened')][0]).not.toBe([...groupOf('pam-closed')][0])
+  })
 })
 
 describe('counts, rates, timeline', () => {

@@ -142,10 +142,10 @@ export class Drain {
  * when it is among the first tokens, and by similarity when the message is short (the threshold is
  * strict so that "cache hit" and "cache miss" stay apart). Afterwards, clusters of the same length
  * that differ at exactly one position where at least `minValues` different words occur are one
- * template: many values make a variable, two or three make different events. Returns, per cluster
+ * template: three or more values make a variable, two may be two different events (hit/miss). Returns, per cluster
  * index, the index of the cluster it joins (itself when alone).
  */
-export function mergeVariableWords(d: Drain, minValues = 5): number[] {
+export function mergeVariableWords(d: Drain, minValues = 3): number[] {
   const parent = d.clusters.map((c) => c.index)
   const find = (i: number): number => {
     while (parent[i] !== i) i = parent[i] = parent[parent[i]]

@@ -8,12 +8,13 @@ import { LEVEL, type LogEvent } from '../types.js'
 import { traceFromParent } from './fields.js'
 import { levelAt, levelFromText, levelWord, syslogSeverity } from './level.js'
 import { quick, type RecordParser } from './parser.js'
-import { leadingTime, timeEnd } from './time.js'
+import { leadingTime, timeEnd, timeSyslog } from './time.js'
 
 // Header scan results (module fields: no object per line).
 let hTs = NaN
 let hLevel = 0
 let hMsg = 0
+let hTag = -1
 
 function isSep(c: number): boolean {
   // space, tab, '-', '|', ':', ','
@@ -33,9 +34,16 @@ function allDigits(s: string, a: number, b: number): boolean {
 function header(line: string, start = 0, end = line.length): void {
   hTs = leadingTime(line, start)
   let i = Number.isNaN(hTs) ? start : timeEnd
+  const len = end
+  hTag = -1
+  if (timeSyslog) {
+    // syslog: "Mmm dd hh:mm:ss host tag[pid]: message": the host is not part of the message
+    while (i < len && line.charCodeAt(i) === 32) i++
+    while (i < len && line.charCodeAt(i) !== 32) i++
+    hTag = i + 1
+  }
   hLevel = 0
   hMsg = i
-  const len = end
   let numericSoFar = true
   for (let k = 0; k < 5 && i < len; k++) {
     while (i < len && isSep(line.charCodeAt(i))) i++
@@ -77,6 +85,7 @@ function header(line: string, start = 0, end = line.length): void {
 
 const RE_TRACE =
   /(?:trace[_-]?id|request[_-]?id|req[_-]?id|correlation[_-]?id|x-correlation-id|x-request-id|traceparent)["']?\s*[=:]\s*["']?([\w.:-]{4,})|\b(req-[0-9a-f-]{8,36})\b/i
+const RE_TAG = /^([A-Za-z_][\w.-]*)(?:\([^)]*\))?(?:\[\d+\])?:/
 const RE_HTTP = /"([A-Z]{3,7}) ([^ "]+)[^"]*" (\d{3})\b/
 
 /** Request/trace ID written as `request_id=…`, `traceId: …`, `[req-…]`, `traceparent=00-…`. */
@@ -99,6 +108,11 @@ export const plainParser: RecordParser = {
     if (!Number.isNaN(hTs)) ev.ts = hTs
     ev.message = hMsg > 0 ? line.slice(hMsg) : line
     ev.level = hLevel || levelFromText(ev.message)
+    if (hTag >= 0) {
+      // the syslog tag names the service: "sshd[24200]:" → sshd
+      const m = RE_TAG.exec(line.slice(hTag, hTag + 80))
+      if (m) ev.service = m[1]
+    }
     ev.traceId = findTraceId(line)
     if (line.includes(' HTTP/')) {
       const m = RE_HTTP.exec(line)

@@ -6,6 +6,8 @@
  */
 
 export let timeEnd = 0
+/** The last timestamp read was syslog's `Mmm dd hh:mm:ss` (a host name follows). */
+export let timeSyslog = false
 
 const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11 }
 
@@ -119,6 +121,7 @@ let memoLine = ''
 let memoAt = -1
 let memoTs = NaN
 let memoEnd = 0
+let memoSyslog = false
 // Minute cache: lines of one minute share "YYYY-MM-DD HH:MM".
 let minuteKey = ''
 let minuteBase = NaN
@@ -128,13 +131,16 @@ let minuteZoneLess = 0
 export function leadingTime(s: string, i = 0): number {
   if (s === memoLine && i === memoAt) {
     timeEnd = memoEnd
+    timeSyslog = memoSyslog
     return memoTs
   }
+  timeSyslog = false
   const t = leadingTimeUncached(s, i)
   memoLine = s
   memoAt = i
   memoTs = t
   memoEnd = timeEnd
+  memoSyslog = timeSyslog
   return t
 }
 
@@ -302,6 +308,7 @@ function rareWords(s: string, i: number, bracket: boolean): number {
     if (mo === undefined) return NaN
     const c = clock(m[3], 0)
     rest(s, i, m, bracket)
+    timeSyslog = !bracket
     return combine(day(yearFor(mo, +m[2]), mo + 1, +m[2]), c)
   }
   return NaN

@@ -258,3 +258,71 @@ export function groupingAccuracy(predicted: string[], truth: string[]): number {
   }
   return predicted.length === 0 ? 1 : correct / predicted.length
 }
+
+/**
+ * A second labelled corpus in the style of system logs (HDFS, Hadoop/Spark, Zookeeper, OpenSSH,
+ * Linux syslog): headers with pids, components and hosts, and the hard cases for template mining —
+ * word variables with few values, templates that differ by one constant word, variables in the
+ * first tokens. The templates are our own; every line is one event.
+ */
+export function generateSystem(events: number, seed: number, write: (text: string) => void, label?: (l: string) => void): number {
+  const r = rng(seed)
+  const int = (a: number, b: number) => a + Math.floor(r() * (b - a + 1))
+  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]
+  const ip = () => `${int(10, 223)}.${int(0, 255)}.${int(0, 255)}.${int(1, 254)}`
+  const blk = () => `blk_${r() < 0.5 ? '-' : ''}${int(1e9, 9e9)}${int(1e8, 9e8)}`
+  const users = ['root', 'admin', 'oracle', 'test', 'guest', 'postgres', 'ubuntu', 'support', 'webmaster', 'ftpuser']
+  const hosts = ['node-a', 'node-b', 'node-c']
+  const states = ['LOOKING', 'FOLLOWING', 'LEADING']
+  const T: [string, () => string][] = [
+    ['hdfs-receiving', () => `INFO dfs.DataNode$DataXceiver: Receiving block ${blk()} src: /${ip()}:${int(30000, 60000)} dest: /${ip()}:50010`],
+    ['hdfs-received', () => `INFO dfs.DataNode$PacketResponder: Received block ${blk()} of size ${int(1000, 67108864)} from /${ip()}`],
+    ['hdfs-terminating', () => `INFO dfs.DataNode$PacketResponder: PacketResponder ${int(0, 2)} for block ${blk()} terminating`],
+    ['hdfs-allocate', () => `INFO dfs.FSNamesystem: BLOCK* NameSystem.allocateBlock: /user/root/rand/_temporary/_task_${int(1e5, 9e5)}_m_${int(1000, 9999)}/part-${int(10000, 99999)}. ${blk()}`],
+    ['hdfs-delete', () => `INFO dfs.FSDataset: Deleting block ${blk()} file /mnt/hadoop/dfs/data/current/subdir${int(1, 60)}/${blk()}`],
+    ['hdfs-exception', () => `WARN dfs.DataNode$DataXceiver: ${ip()}:50010:Got exception while serving ${blk()} to /${ip()}:`],
+    ['spark-stored', () => `INFO storage.MemoryStore: Block broadcast_${int(1, 99)} stored as values in memory (estimated size ${int(1, 900)}.${int(0, 9)} KB, free ${int(100, 999)}.${int(0, 9)} MB)`],
+    ['spark-task', () => `INFO executor.Executor: Finished task ${int(0, 99)}.0 in stage ${int(0, 30)}.0 (TID ${int(1, 9999)}). ${int(1000, 3000)} bytes result sent to driver`],
+    ['spark-fetch', () => `INFO spark.MapOutputTrackerWorker: Don't have map outputs for shuffle ${int(0, 9)}, fetching them`],
+    ['zk-state', () => `INFO  [QuorumPeer[myid=${int(1, 3)}]/0:0:0:0:0:0:0:0:2181:QuorumPeer@${int(600, 800)}] - ${pick(states)}`],
+    ['zk-connection', () => `WARN  [SendWorker:${int(1, 3)}:QuorumCnxManager$SendWorker@${int(600, 700)}] - Interrupted while waiting for message on queue`],
+    ['zk-accepted', () => `INFO  [NIOServerCxn.Factory:0.0.0.0/0.0.0.0:2181:NIOServerCnxnFactory@197] - Accepted socket connection from /${ip()}:${int(30000, 60000)}`],
+    ['zk-closed', () => `INFO  [NIOServerCxn.Factory:0.0.0.0/0.0.0.0:2181:NIOServerCnxn@1001] - Closed socket connection for client /${ip()}:${int(30000, 60000)} which had sessionid 0x${int(1e9, 9e9).toString(16)}`],
+    ['ssh-invalid', () => `sshd[${int(1000, 30000)}]: Invalid user ${pick(users)} from ${ip()}`],
+    ['ssh-failed', () => `sshd[${int(1000, 30000)}]: Failed password for ${pick(users)} from ${ip()} port ${int(1024, 65000)} ssh2`],
+    ['ssh-accepted', () => `sshd[${int(1000, 30000)}]: Accepted password for ${pick(users)} from ${ip()} port ${int(1024, 65000)} ssh2`],
+    ['ssh-failed-invalid', () => `sshd[${int(1000, 30000)}]: Failed password for invalid user ${pick(users)} from ${ip()} port ${int(1024, 65000)} ssh2`],
+    ['ssh-disconnect', () => `sshd[${int(1000, 30000)}]: Received disconnect from ${ip()}: 11: Bye Bye [preauth]`],
+    ['ssh-reverse', () => `sshd[${int(1000, 30000)}]: reverse mapping checking getaddrinfo for ${pick(['ns', 'mail', 'host'])}.${pick(['example', 'test'])}.com [${ip()}] failed - POSSIBLE BREAK-IN ATTEMPT!`],
+    ['pam-opened', () => `su(pam_unix)[${int(1000, 30000)}]: session opened for user ${pick(users)} by (uid=0)`],
+    ['pam-closed', () => `su(pam_unix)[${int(1000, 30000)}]: session closed for user ${pick(users)}`],
+    ['pam-authfail', () => `sshd(pam_unix)[${int(1000, 30000)}]: authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=${ip()}`],
+    ['kernel-link', () => `kernel: ${pick(['eth0', 'eth1'])}: link ${pick(['up', 'down'])}`],
+    ['cron-run', () => `CRON[${int(1000, 30000)}]: (${pick(users)}) CMD (run-parts /etc/cron.hourly)`],
+    ['sched-start', () => `systemd[1]: Started Session ${int(1, 9999)} of user ${pick(users)}.`],
+    ['sched-stop', () => `systemd[1]: Stopped Session ${int(1, 9999)} of user ${pick(users)}.`],
+    ['net-state', () => `NetworkManager[${int(400, 900)}]: <info> device (${pick(['wlan0', 'eth0'])}): state change: ${pick(['activated', 'disconnected', 'prepare'])} -> ${pick(['deactivating', 'config', 'need-auth'])}`],
+    ['app-flag', () => `app[${int(100, 999)}]: feature ${pick(['search', 'billing', 'export', 'import', 'audit', 'reports'])} enabled=${pick(['true', 'false'])}`],
+  ]
+  const start = Date.UTC(2026, 10, 22, 0, 0, 0)
+  let t = start
+  let buf = ''
+  for (let i = 0; i < events; i++) {
+    const [name, f] = T[Math.floor(r() * T.length)]
+    t += int(0, 900)
+    const d = new Date(t)
+    const host = pick(hosts)
+    const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getUTCMonth()]
+    const hdr = name.startsWith('hdfs') || name.startsWith('spark') || name.startsWith('zk')
+      ? `${d.toISOString().replace('T', ' ').replace('.', ',').replace('Z', '')} `
+      : `${mon} ${String(d.getUTCDate()).padStart(2, ' ')} ${d.toISOString().slice(11, 19)} ${host} `
+    buf += hdr + f() + '\n'
+    label?.(name)
+    if (buf.length > 1 << 20) {
+      write(buf)
+      buf = ''
+    }
+  }
+  if (buf) write(buf)
+  return events
+}
