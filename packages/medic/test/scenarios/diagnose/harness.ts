@@ -128,9 +128,9 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly cause?: unknown,
+    cause?: unknown,
   ) {
-    super(message)
+    super(message, { cause })
   }
 }
 
