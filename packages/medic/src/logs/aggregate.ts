@@ -148,7 +148,8 @@ export class Grouper {
       }
       return g
     }
-    const c = this.drain.add(maskTokens(ev.message || ev.raw))
+    const text = ev.message || ev.raw
+    const c = this.drain.add(maskTokens(ev.contentStart > 0 && ev.contentStart < text.length ? text.slice(ev.contentStart) : text))
     let g = this.byCluster[c.index]
     if (!g) {
       g = new GroupStats(this.groups.length, 'template', '', c)

@@ -155,7 +155,9 @@ export function mergeVariableWords(d: Drain, minValues = 3): number[] {
   for (let pos = 0; pos < maxLen; pos++) {
     const byKey = new Map<string, number[]>()
     for (const c of d.clusters) {
-      if (c.tokens.length <= pos || c.tokens[pos] === WILDCARD) continue
+      // a one-word message has no context to call its word a variable
+      if (c.tokens.length <= pos || c.tokens.length < 2 || c.tokens[pos] === WILDCARD) continue
+      if (c.tokens.every((t, i) => i === pos || t === WILDCARD)) continue
       const key = `${c.tokens.length}|${c.tokens.map((t, i) => (i === pos ? WILDCARD : t)).join(' ')}`
       const list = byKey.get(key)
       if (list) list.push(c.index)

@@ -72,10 +72,11 @@ export function maskTokens(message: string): string[] {
   const len = s.length
   while (i < len) {
     let c = s.charCodeAt(i)
-    while (i < len && (c === 32 || c === 9 || c === 10 || c === 13)) c = s.charCodeAt(++i)
+    // whitespace and '|' separate tokens (HealthApp-style `a|b|c` records)
+    while (i < len && (c === 32 || c === 9 || c === 10 || c === 13 || c === 124)) c = s.charCodeAt(++i)
     if (i >= len) break
     const start = i
-    while (i < len && c !== 32 && c !== 9 && c !== 10 && c !== 13) c = s.charCodeAt(++i)
+    while (i < len && c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 124) c = s.charCodeAt(++i)
     if (out.length === MAX_TOKENS) {
       out.push(WILDCARD)
       break

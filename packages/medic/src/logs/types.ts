@@ -59,6 +59,11 @@ export interface LogEvent {
   line: number
   /** Stack text carried by the record (continuation lines or a JSON `stack` field). */
   stack: string
+  /**
+   * Where the content starts in `message` for grouping: after a thread in brackets and a
+   * `component:` prefix (Hadoop `[main] o.a.h.MRAppMaster: …`, syslog `sshd[42]: …`).
+   */
+  contentStart: number
   exception?: ExceptionInfo
 }
 

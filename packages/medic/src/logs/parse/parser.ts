@@ -32,5 +32,5 @@ export interface RecordParser {
 export const quick = { ts: NaN, msg: -1 }
 
 export function newEvent(source: number, line: number): LogEvent {
-  return { ts: NaN, level: 0, service: '', message: '', traceId: '', status: 0, durationMs: NaN, raw: '', source, line, stack: '' }
+  return { ts: NaN, level: 0, service: '', message: '', traceId: '', status: 0, durationMs: NaN, raw: '', source, line, stack: '', contentStart: 0 }
 }

@@ -85,6 +85,41 @@ function header(line: string, start = 0, end = line.length): void {
 
 const RE_TRACE =
   /(?:trace[_-]?id|request[_-]?id|req[_-]?id|correlation[_-]?id|x-correlation-id|x-request-id|traceparent)["']?\s*[=:]\s*["']?([\w.:-]{4,})|\b(req-[0-9a-f-]{8,36})\b/i
+const RE_COMPONENT = /^[A-Za-z_][\w.$/-]*(?:\([^)\s]*\))?(?:\[[^\]\s]*\])?(?:@\w+)?:(?=\s)/
+const RE_NOT_COMPONENT = /(?:Error|Exception|Warning|Traceback|Caused by)$/
+
+/**
+ * Content start of a plain message: past leading bracketed groups (threads, nested brackets
+ * included), `-` separators, and one `component:` token.
+ */
+export function contentStart(m: string): number {
+  let i = 0
+  const len = m.length
+  for (let guard = 0; guard < 4 && i < len; guard++) {
+    const c = m.charCodeAt(i)
+    if (c === 91 /* [ */) {
+      let depth = 0
+      let j = i
+      for (; j < len && j < i + 300; j++) {
+        const d = m.charCodeAt(j)
+        if (d === 91) depth++
+        else if (d === 93 && --depth === 0) break
+      }
+      if (depth !== 0 || j >= len) break
+      i = j + 1
+    } else if (c === 45 /* - */ && m.charCodeAt(i + 1) === 32) i += 1
+    else if (c === 32 || c === 9) i++
+    else break
+    while (i < len && (m.charCodeAt(i) === 32 || m.charCodeAt(i) === 9)) i++
+  }
+  const comp = RE_COMPONENT.exec(i === 0 ? m : m.slice(i, i + 200))
+  if (comp && !RE_NOT_COMPONENT.test(comp[0].slice(0, -1))) {
+    i += comp[0].length
+    while (i < len && m.charCodeAt(i) === 32) i++
+  }
+  return i < len ? i : 0
+}
+
 const RE_TAG = /^([A-Za-z_][\w.-]*)(?:\([^)]*\))?(?:\[\d+\])?:/
 const RE_HTTP = /"([A-Z]{3,7}) ([^ "]+)[^"]*" (\d{3})\b/
 
@@ -107,6 +142,7 @@ export const plainParser: RecordParser = {
     header(line)
     if (!Number.isNaN(hTs)) ev.ts = hTs
     ev.message = hMsg > 0 ? line.slice(hMsg) : line
+    ev.contentStart = contentStart(ev.message)
     ev.level = hLevel || levelFromText(ev.message)
     if (hTag >= 0) {
       // the syslog tag names the service: "sshd[24200]:" → sshd
