@@ -335,7 +335,9 @@ export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
  */
 function knownText(ev: LogEvent, first: string, rest: string[] | null): string {
   if (rest === null) {
-    if (!ev.stack || first.length + ev.stack.length < 4000) return ev.stack ? `${first}\n${ev.stack}` : first
+    if (!ev.stack) return first
+    // a JSON record holds its stack escaped inside: match on the message and the exception lines
+    if (first.charCodeAt(0) === 123) return `${ev.message}\n${unindented(ev.stack.split('\n'))}${first.length < 600 ? first : ''}`
     return `${first}\n${unindented(ev.stack.split('\n'))}`
   }
   return `${first}\n${unindented(rest)}`

@@ -35,23 +35,27 @@ export function jsonParser(sample: string[] = []): RecordParser {
   /** Level and time of the line text[start..end) by indexOf on the learned key names. */
   function quickAt(text: string, start: number, end: number): number {
     if (text.charCodeAt(start) !== 123) return -1
-    const i = text.indexOf(levelNeedle, start)
+    // loggers write their keys in a fixed order: try the level as the first key before searching
+    const i = text.startsWith(levelNeedle, start + 1) ? start + 1 : text.indexOf(levelNeedle, start)
     if (i < 0 || i >= end) return -1
     let j = i + levelNeedle.length
     while (text.charCodeAt(j) === 32) j++
     let level: number
+    let after: number
     const c = text.charCodeAt(j)
     if (c === 34) {
       const e = text.indexOf('"', j + 1)
       if (e < 0 || e >= end) return -1
       level = levelAt(text, j + 1, e)
       if (level === 0) level = levelValue(text.slice(j + 1, e), levelKey)
+      after = e + 1
     } else {
       let e = j
       let n = 0
       for (let d = text.charCodeAt(e); d >= 48 && d <= 57; d = text.charCodeAt(++e)) n = n * 10 + d - 48
       if (e === j) return -1
       level = levelValue(n, levelKey)
+      after = e
     }
     if (level === 0) return -1
     quick.ts = NaN
@@ -61,7 +65,8 @@ export function jsonParser(sample: string[] = []): RecordParser {
       if (m >= 0 && m < end) quick.msg = m + msgNeedle.length
     }
     if (timeNeedle) {
-      const k = text.indexOf(timeNeedle, start)
+      // the time key usually follows the level (pino: {"level":30,"time":…})
+      const k = text.charCodeAt(after) === 44 && text.startsWith(timeNeedle, after + 1) ? after + 1 : text.indexOf(timeNeedle, start)
       if (k >= 0 && k < end) {
         let p = k + timeNeedle.length
         while (text.charCodeAt(p) === 32) p++
