@@ -203,6 +203,21 @@ describe('sources', () => {
     expect(seen).toEqual(['first id=1', 'second id=2'])
     expect(a.totals.events).toBe(2)
   })
+
+  it('--follow watches several files at once', async () => {
+    const f1 = write('fa.log', 'ERROR a1 id=1\n')
+    const f2 = write('fb.log', 'ERROR b1 id=1\n')
+    const ac = new AbortController()
+    const seen: string[] = []
+    const done = analyze({ sources: [{ file: f1 }, { file: f2 }], cwd: dir, follow: true, signal: ac.signal, onEvent: (ev) => seen.push(ev.message) })
+    await new Promise((r) => setTimeout(r, 150))
+    appendFileSync(f2, 'ERROR b2 id=2\n')
+    appendFileSync(f1, 'ERROR a2 id=2\n')
+    for (let i = 0; i < 40 && seen.length < 4; i++) await new Promise((r) => setTimeout(r, 50))
+    ac.abort()
+    await done
+    expect(seen.sort()).toEqual(['a1 id=1', 'a2 id=2', 'b1 id=1', 'b2 id=2'])
+  })
 })
 
 describe('bad input: counted, never a crash or a hang', () => {

@@ -108,11 +108,12 @@ export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
   let bytesSoFar = 0
   let linesSoFar = 0
 
-  for (let si = 0; si < resolved.length; si++) {
+  // Sources are read one after another; with --follow all at once (each stays open).
+  const processSource = async (si: number): Promise<void> => {
     const src = resolved[si]
     const problems = emptyProblems()
     const report: SourceReport = { name: src.name, kind: src.kind, format: src.format ?? 'auto', bytes: 0, lines: 0, records: 0, problems }
-    reports.push(report)
+    reports[si] = report
     const defaultService = src.service ?? (src.kind === 'file' ? basename(src.path!).replace(/(\.\d+)?(\.gz)?$/, '').replace(/\.(log|txt|json|jsonl|out|err)$/, '') : src.kind === 'stdin' ? 'stdin' : '')
     let lastTs = NaN
     let parser: RecordParser | null = null
@@ -313,6 +314,8 @@ export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
     report.lines = splitter.lines
     linesSoFar += splitter.lines
   }
+  if (o.follow) await Promise.all(resolved.map((_, si) => processSource(si)))
+  else for (let si = 0; si < resolved.length; si++) await processSource(si)
 
   totals.finish()
   const { groups, idOfRef } = grouper.finish()
