@@ -22,7 +22,7 @@ export default defineCheck({
     const a = await logsAnalysis(ctx, o)
     const found = findingsOf(ctx, a, o, 'logs.new-error-group')
     ctx.observe('logs.newGroups', found.length)
-    for (const f of found) ctx.finding('logs.new-error-group', { severity: f.severity, title: f.title, evidence: f.evidence, commands: commandsFor(ctx, o).map((c) => c.replace(/--since \S+$/, `--group ${f.groups[0]}`)) })
+    for (const f of found) ctx.finding('logs.new-error-group', { severity: f.severity, title: f.title, evidence: f.evidence, commands: commandsFor(ctx, o).map((c) => c.replace(/--window \S+$/, `--group ${f.groups[0]}`)) })
     if (found.length === 0) {
       const hasBefore = a.totals.first < a.totals.last - o.windowMinutes * 60_000
       ctx.ok({ label: 'new error groups', observed: hasBefore ? `none first seen in the last ${o.windowMinutes} min` : `input spans less than the window (${o.windowMinutes} min): nothing to compare with`, expected: 'none' })

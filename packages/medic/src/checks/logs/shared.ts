@@ -15,7 +15,7 @@ export interface LogsCheckOptions extends LogThresholds {
 
 export const LOGS_DEFAULTS: LogsCheckOptions = { ...DEFAULT_THRESHOLDS, maxBytes: 32 * 1024 * 1024 }
 
-export const LOGS_COMMANDS = ['medic logs {sources} --since {window}m', 'medic logs {sources} --json --top 20']
+export const LOGS_COMMANDS = ['medic logs {sources} --window {window}m', 'medic logs {sources} --json --top 20']
 
 function specsOf(ctx: CheckContext): SourceSpec[] {
   const raw = (ctx.target.options.sources as SourceSpec[] | undefined) ?? []

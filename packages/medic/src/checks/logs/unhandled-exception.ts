@@ -23,7 +23,7 @@ export default defineCheck({
     const [f] = findingsOf(ctx, a, o, 'logs.unhandled-exception')
     ctx.observe('logs.exceptionGroups', a.groups.filter((g) => g.kind === 'exception').length)
     if (f) {
-      ctx.finding('logs.unhandled-exception', { severity: f.severity, title: f.title, evidence: f.evidence, commands: commandsFor(ctx, o).map((c) => c.replace(/--since \S+$/, `--group ${f.groups[0]}`)) })
+      ctx.finding('logs.unhandled-exception', { severity: f.severity, title: f.title, evidence: f.evidence, commands: commandsFor(ctx, o).map((c) => c.replace(/--window \S+$/, `--group ${f.groups[0]}`)) })
       return
     }
     ctx.ok({ label: 'exceptions', observed: `none in the last ${o.windowMinutes} min of the input`, expected: 'none' })
