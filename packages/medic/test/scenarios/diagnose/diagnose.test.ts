@@ -62,8 +62,12 @@ describe.concurrent('medic diagnose: real faults', () => {
   for (const { name, s } of faults) {
     test(`${name}: ${s.symptom} → ${s.expectedTopCause} (${s.fault})`, async () => {
       const w = world(name)
-      const setup = await s.setup(w)
-      const report = await diagnose(name, s.symptom, setup, w.dir)
+      let report: RunReport
+      try {
+        report = await diagnose(name, s.symptom, await s.setup(w), w.dir)
+      } finally {
+        await w.cleanup() // its servers, processes and held locks go now: the healthy runs below stay quiet
+      }
       const d = report.diagnosis!
       const why = `\n${ranking(report)}\nfindings: ${report.findings.map((f) => `${f.id}/${f.severity}@${f.target}`).join(', ')}`
       if (process.env.MEDIC_SCENARIO_DEBUG) console.log(`${name}:${why}`)
@@ -79,7 +83,9 @@ describe.concurrent('medic diagnose: real faults', () => {
   }
 })
 
-describe.concurrent('medic diagnose: a healthy stack', () => {
+// After the faults (describe blocks run in order) and one symptom at a time: a healthy stack on a
+// busy 2-core machine measures Redis PINGs and /health answers against the load of parallel runs.
+describe('medic diagnose: a healthy stack', () => {
   for (const { name, s } of healthy) {
     let setup: Promise<{ setup: Setup; dir: string }> | undefined
     const once = () =>

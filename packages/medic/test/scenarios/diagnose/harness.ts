@@ -43,8 +43,10 @@ export interface HealthyScenario {
 /** Per scenario: its own temp dir, teardown hooks, and the shared healthy servers. */
 export interface World {
   dir: string
-  /** Run at teardown (afterAll), in reverse order. */
+  /** Run at teardown (`cleanup()`, or afterAll at the latest), in reverse order. */
   onCleanup(fn: () => unknown): void
+  /** Tear down what this scenario started (its temp dir included); the shared servers stay. */
+  cleanup(): Promise<void>
   /** A healthy PostgreSQL shared by every scenario whose fault is elsewhere (do not break it). */
   pg(): Promise<PgCluster>
   /** A healthy Redis with a password, shared the same way. */
@@ -55,14 +57,22 @@ export const REDIS_PASSWORD = 'redis-pw-Hq83Lm2v'
 
 let sharedPg: Promise<PgCluster> | undefined
 let sharedRedis: Promise<RedisServer> | undefined
-const cleanups: (() => unknown)[] = []
+const worlds = new Set<World>()
+
+async function runAll(fns: (() => unknown)[]): Promise<void> {
+  for (const fn of fns.splice(0).reverse()) await Promise.resolve().then(fn).catch(() => {})
+}
 
 export function world(name: string): World {
   const dir = mkdtempSync(join(tmpdir(), `medic-diag-${name}-`))
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
-  return {
+  const cleanups: (() => unknown)[] = [() => rmSync(dir, { recursive: true, force: true })]
+  const w: World = {
     dir,
     onCleanup: (fn) => void cleanups.push(fn),
+    cleanup: async () => {
+      worlds.delete(w)
+      await runAll(cleanups)
+    },
     pg: () =>
       (sharedPg ??= startPgCluster({ maxConnections: 40 }).then(async (c) => {
         // The app's users table (403/401 subject checks read it).
@@ -76,11 +86,13 @@ export function world(name: string): World {
       })),
     redis: () => (sharedRedis ??= startRedis({ password: REDIS_PASSWORD })),
   }
+  worlds.add(w)
+  return w
 }
 
-/** Tear down everything the scenarios started (reverse order), then the shared servers. */
+/** Tear down whatever the scenarios left running, then the shared servers. */
 export async function teardownAll(): Promise<void> {
-  for (const fn of cleanups.splice(0).reverse()) await Promise.resolve().then(fn).catch(() => {})
+  await Promise.all([...worlds].map((w) => w.cleanup()))
   await Promise.all([sharedPg?.then((c) => c.stop()).catch(() => {}), sharedRedis?.then((r) => r.stop()).catch(() => {})])
 }
 
