@@ -276,3 +276,33 @@ describe('fast path', () => {
     })
   }
 })
+
+describe('system log shapes: one event per line, grouped on content', () => {
+  // pairs of lines in common system-log layouts; each pair is the same event with other values
+  const pairs: [string, string][] = [
+    ['081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_38865049064139660 terminating', '081109 204005 35 INFO dfs.DataNode$PacketResponder: PacketResponder 2 for block blk_-6952295868487656571 terminating'],
+    ['2015-10-18 18:01:47,978 INFO [main] org.apache.hadoop.mapreduce.v2.app.MRAppMaster: Created MRAppMaster for application appattempt_1445144423722_0020_000001', '2015-10-18 18:01:50,353 INFO [IPC Server handler 7 on 62270] org.apache.hadoop.mapreduce.v2.app.MRAppMaster: Created MRAppMaster for application appattempt_1445144423722_0021_000001'],
+    ['17/06/09 20:10:40 INFO executor.Executor: Running task 0.0 in stage 1.0 (TID 8)', '17/06/09 20:11:02 INFO executor.Executor: Running task 3.0 in stage 12.0 (TID 91)'],
+    ['2015-07-29 17:41:44,747 - INFO  [QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181:FastLeaderElection@774] - Notification time out: 3200', '2015-07-29 19:04:12,394 - INFO  [QuorumPeer[myid=3]/0:0:0:0:0:0:0:0:2181:FastLeaderElection@774] - Notification time out: 6400'],
+    ['Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186', 'Dec 10 07:02:47 LabSZ sshd[24203]: Invalid user test9 from 52.80.34.196'],
+    ['Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=218.188.2.4', 'Jun 15 02:04:59 combo sshd(pam_unix)[20882]: authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=220-135-151-1.hinet-ip.hinet.net'],
+    ['- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond(pam_unix)[2915]: session closed for user root', '- 1131566461 2005.12.09 dn261 Dec 9 12:01:01 dn261/dn261 crond(pam_unix)[2916]: session closed for user root'],
+    ['20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579', '20171223-22:15:41:672|Step_LSC|30002312|onStandStepChanged 3580'],
+    ['03-17 16:13:38.811  1702  2395 D WindowManager: printFreezingDisplayLogsopening app wtoken = AppWindowToken{9f4ef63 token=Token{a64f992 ActivityRecord{de9231d u0 com.tencent.qt.qtl/.activity.info.NewsDetailXmlActivity t761}}}, allDrawn= false, startingDisplayed =  false, startingMoved =  false, isRelaunching =  false', '03-17 16:13:39.211  1702  2395 D WindowManager: printFreezingDisplayLogsopening app wtoken = AppWindowToken{1c2fa53 token=Token{b71a5ce ActivityRecord{9a6f1b2 u0 com.tencent.mm/.ui.LauncherUI t762}}}, allDrawn= false, startingDisplayed =  false, startingMoved =  false, isRelaunching =  false'],
+    ['[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok /etc/httpd/conf/workers2.properties', '[Mon Dec 05 07:57:02 2005] [notice] workerEnv.init() ok /etc/httpd/conf/workers2.properties'],
+    ['nova-api.log.1.2017-05-16_13:53:08 2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server [req-38101a0b-2096-447d-96ea-a692162415ae 113d3a99c3da401fbd62cc2caa5b96d2 54fdadf6fb8a4e1a8d2d7e80d4a86b61 - - -] 10.11.10.1 "GET /v2/54fdadf6fb8a4e1a8d2d7e80d4a86b61/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.2477829', 'nova-api.log.1.2017-05-16_13:53:08 2017-05-16 00:00:04.500 25746 INFO nova.osapi_compute.wsgi.server [req-9bc36dd9-91c5-4314-898a-47625eb93b09 113d3a99c3da401fbd62cc2caa5b96d2 54fdadf6fb8a4e1a8d2d7e80d4a86b61 - - -] 10.11.10.1 "GET /v2/54fdadf6fb8a4e1a8d2d7e80d4a86b61/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.2731631'],
+    ['2016-09-28 04:30:30, Info                  CBS    Loaded Servicing Stack v6.1.7601.23505 with Core: C:\\Windows\\winsxs\\amd64_microsoft-windows-servicingstack_31bf3856ad364e35_6.1.7601.23505_none_681aa442f6fed7f0\\cbscore.dll', '2016-09-28 04:30:31, Info                  CBS    Loaded Servicing Stack v6.1.7601.23505 with Core: C:\\Windows\\winsxs\\amd64_microsoft-windows-servicingstack_31bf3856ad364e35_6.1.7601.23505_none_681aa442f6fed7f0\\cbscore.dll'],
+    ['[10.30 16:49:06] chrome.exe - proxy.cse.cuhk.edu.hk:5070 open through proxy proxy.cse.cuhk.edu.hk:5070 HTTPS', '[10.30 16:49:07] chrome.exe - proxy.cse.cuhk.edu.hk:5070 open through proxy proxy.cse.cuhk.edu.hk:5070 HTTPS'],
+  ]
+  for (const [a1, a2] of pairs) {
+    it(a1.slice(0, 60), async () => {
+      // each shape in its own file, with a different event in between so the pair must meet by template
+      const other = a1.replace(/[A-Za-z]{5,}/g, (w) => w.split('').reverse().join(''))
+      const refs: number[] = []
+      const an = await run(write(`shape-${pairs.indexOf([a1, a2] as never) + Math.random()}.log`, [a1, other, a2].join('\n') + '\n'), { groupAll: true, onEvent: (_e, g) => refs.push(g!.ref) })
+      expect(refs).toHaveLength(3)
+      const ids = refs.map((r) => an.idOfRef[r])
+      expect(ids[0]).toBe(ids[2])
+    })
+  }
+})

@@ -142,7 +142,8 @@ export class Drain {
  * when it is among the first tokens, and by similarity when the message is short (the threshold is
  * strict so that "cache hit" and "cache miss" stay apart). Afterwards, clusters of the same length
  * that differ at exactly one position where at least `minValues` different words occur are one
- * template: three or more values make a variable, two may be two different events (hit/miss). Returns, per cluster
+ * template: three or more values make a variable, two may be two different events (hit/miss),
+ * unless the position also held a masked value (a number, an id), which makes it a variable. Returns, per cluster
  * index, the index of the cluster it joins (itself when alone).
  */
 export function mergeVariableWords(d: Drain, minValues = 3): number[] {
@@ -156,7 +157,7 @@ export function mergeVariableWords(d: Drain, minValues = 3): number[] {
     const byKey = new Map<string, number[]>()
     for (const c of d.clusters) {
       // a one-word message has no context to call its word a variable
-      if (c.tokens.length <= pos || c.tokens.length < 2 || c.tokens[pos] === WILDCARD) continue
+      if (c.tokens.length <= pos || c.tokens.length < 2) continue
       if (c.tokens.every((t, i) => i === pos || t === WILDCARD)) continue
       const key = `${c.tokens.length}|${c.tokens.map((t, i) => (i === pos ? WILDCARD : t)).join(' ')}`
       const list = byKey.get(key)
@@ -164,9 +165,11 @@ export function mergeVariableWords(d: Drain, minValues = 3): number[] {
       else byKey.set(key, [c.index])
     }
     for (const list of byKey.values()) {
-      if (list.length < minValues) continue
-      // distinct words at the position (clusters already merged share theirs)
-      if (new Set(list.map((i) => d.clusters[i].tokens[pos])).size < minValues) continue
+      if (list.length < 2) continue
+      // a masked value seen at the position makes it a variable; otherwise it takes minValues words
+      const words = new Set(list.map((i) => d.clusters[i].tokens[pos]))
+      if (!words.has(WILDCARD) && words.size < minValues) continue
+      if (words.size < 2) continue
       const root = find(list[0])
       for (const i of list) parent[find(i)] = root
       for (const i of list) d.clusters[i].tokens[pos] = WILDCARD

@@ -17,6 +17,8 @@ function collapseQuoted(m: string): string {
   return m[0] + WILDCARD + m[0]
 }
 
+const DATE_WORDS = new Set(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'])
+
 /** The first 8 characters are hex letters (a-f): an id, not a word. */
 function isHexWord(t: string): boolean {
   for (let i = 0; i < 8; i++) {
@@ -41,6 +43,8 @@ export function maskToken(t: string): string {
     if (c === 58 /* : */ && t.charCodeAt(i + 1) === 47 && t.charCodeAt(i + 2) === 47) return WILDCARD // URL
   }
   if (!digit) {
+    // month and weekday names are parts of dates, not words of the message
+    if (t.length === 3 && DATE_WORDS.has(t)) return WILDCARD
     if (eq > 0 && eq < t.length - 1) {
       // key=value: keep the key, mask a long or quoted value
       const v = t.slice(eq + 1)

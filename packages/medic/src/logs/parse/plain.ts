@@ -92,9 +92,14 @@ const RE_NOT_COMPONENT = /(?:Error|Exception|Warning|Traceback|Caused by)$/
  * Content start of a plain message: past leading bracketed groups (threads, nested brackets
  * included), `-` separators, and one `component:` token.
  */
+const RE_NAME_THEN_BRACKET = /^[A-Za-z_][\w$-]*(?:\.[\w$-]+)+ (?=\[)/
+
 export function contentStart(m: string): number {
   let i = 0
   const len = m.length
+  // "nova.api.server [req-… - - -] content": a component name right before a bracketed group
+  const nb = RE_NAME_THEN_BRACKET.exec(m)
+  if (nb) i = nb[0].length
   for (let guard = 0; guard < 4 && i < len; guard++) {
     const c = m.charCodeAt(i)
     if (c === 91 /* [ */) {
