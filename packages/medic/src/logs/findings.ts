@@ -31,6 +31,14 @@ export interface LogFinding {
   groups: string[]
 }
 
+/** The fix of each finding when the data gives none (known errors carry their own). */
+export const FIXES: Record<LogFinding['id'], string> = {
+  'logs.error-rate': 'Open the top error groups (`medic logs <source> --group <id>`), fix the most frequent one first; a sudden rise right after a deploy points at the deploy.',
+  'logs.new-error-group': 'Look at the example and the group (`medic logs <source> --group <id>`); if it started right after a deploy, restart or migration, compare with the previous version or roll back.',
+  'logs.unhandled-exception': 'Start with the most frequent group: its top in-app frame is where to look. Catch the error where it can be handled, answer a clear status (e.g. 503 for a dependency down), and keep the traceback in the log.',
+  'logs.known-error': 'Apply the fix given for the matched signature.',
+}
+
 const redactor = new Redactor()
 export const redactText = (s: string) => redactor.redact(s)
 
@@ -95,6 +103,7 @@ export function computeFindings(a: Analysis, t: LogThresholds = DEFAULT_THRESHOL
       severity,
       title: rateSev ? `Error rate ${pct(inWin.errors, inWin.events)} in the logs` : `${inWin.max5xxPerMinute} 5xx responses in one minute`,
       evidence,
+      fix: FIXES['logs.error-rate'],
       groups: errGroups.slice(0, 3).map((g) => g.id),
     })
   }
@@ -115,6 +124,7 @@ export function computeFindings(a: Analysis, t: LogThresholds = DEFAULT_THRESHOL
         severity: 'warning',
         title: `New error group ${g.id}: ${redactText(clip(g.title(), 100))}`,
         evidence,
+        fix: FIXES['logs.new-error-group'],
         groups: [g.id],
       })
     }
@@ -134,6 +144,7 @@ export function computeFindings(a: Analysis, t: LogThresholds = DEFAULT_THRESHOL
       severity: 'critical',
       title: `${total} exception${total === 1 ? '' : 's'} in ${exc.length} group${exc.length === 1 ? '' : 's'} (top: ${exc[0].exception!.type})`,
       evidence,
+      fix: FIXES['logs.unhandled-exception'],
       groups: exc.slice(0, 5).map((g) => g.id),
     })
   }

@@ -1,7 +1,8 @@
 /** logs.error-rate: share of error-level events in the recent window, and 5xx responses per minute. */
 import { defineCheck } from '../../engine/check.js'
+import { FIXES, pct } from '../../logs/findings.js'
 import { commandsFor, findingsOf, LOGS_DEFAULTS, logsAnalysis, sourcesEvidence } from './shared.js'
-import { pct } from '../../logs/findings.js'
+
 
 export default defineCheck({
   meta: {
@@ -15,7 +16,7 @@ export default defineCheck({
     findings: {
       'logs.error-rate': {
         title: 'High error rate in the logs',
-        fix: 'Open the top error groups (`medic logs <source> --group <id>`), fix the most frequent one first; a sudden rise right after a deploy points at the deploy.',
+        fix: FIXES['logs.error-rate'],
       },
     },
   },

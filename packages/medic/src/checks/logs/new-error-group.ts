@@ -1,5 +1,6 @@
 /** logs.new-error-group: error signatures first seen inside the recent window. */
 import { defineCheck } from '../../engine/check.js'
+import { FIXES } from '../../logs/findings.js'
 import { commandsFor, findingsOf, LOGS_DEFAULTS, logsAnalysis } from './shared.js'
 
 export default defineCheck({
@@ -14,7 +15,7 @@ export default defineCheck({
     findings: {
       'logs.new-error-group': {
         title: 'A new kind of error appeared',
-        fix: 'Look at the example and the group (`medic logs <source> --group <id>`); if it started right after a deploy, restart or migration, compare with the previous version or roll back.',
+        fix: FIXES['logs.new-error-group'],
       },
     },
   },

@@ -1,5 +1,6 @@
 /** logs.unhandled-exception: tracebacks and uncaught exceptions in the recent window. */
 import { defineCheck } from '../../engine/check.js'
+import { FIXES } from '../../logs/findings.js'
 import { commandsFor, findingsOf, LOGS_DEFAULTS, logsAnalysis } from './shared.js'
 
 export default defineCheck({
@@ -14,7 +15,7 @@ export default defineCheck({
     findings: {
       'logs.unhandled-exception': {
         title: 'Exceptions in the logs',
-        fix: 'Start with the most frequent group: its top in-app frame is where to look. Catch the error where it can be handled, answer a clear status (e.g. 503 for a dependency down), and keep the traceback in the log.',
+        fix: FIXES['logs.unhandled-exception'],
       },
     },
   },
