@@ -110,8 +110,9 @@ export function rank(runbook: Runbook, results: CheckResult[], plan: PlannedChec
   if (top && top.score >= LIKELY) {
     summary = `most likely ${top.title.charAt(0).toLowerCase()}${top.title.slice(1)} (${Math.round(top.score * 100)} %)`
   } else {
-    const ruled = causes.filter((c) => c.refutes.length > 0 && c.score < 0.1).map((c) => c.title)
-    summary = `no cause found${ruled.length ? `; ruled out: ${ruled.join('; ')}` : ''}${missing.size ? `; could not check ${[...missing.keys()].join(', ')}` : ''}`
+    // What was ruled out is listed by the report beside the causes; the summary stays one clause.
+    const ruled = causes.filter((c) => c.refutes.length > 0 && c.score < 0.1).length
+    summary = `no cause found${ruled ? ` (${ruled} ruled out)` : ''}${missing.size ? `; could not check ${[...missing.keys()].join(', ')}` : ''}`
   }
   return { symptom: runbook.data.symptom, causes, missing: [...missing.values()], summary }
 }
