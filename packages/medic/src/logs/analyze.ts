@@ -363,9 +363,25 @@ const RE_MARKER_AT = /(?:[\w.[\]-]{1,60}: )?(?:Started|Starting|Application star
 function markerAt(line: string, msg: number): boolean {
   if (msg === -2) return false
   if (msg < 0) return MARKER_NEEDLES.test(line)
+  // cheap gate: the first letter of the message, or of the word after a `logger: ` prefix,
+  // must be one that starts a marker phrase
+  let c = line.charCodeAt(msg)
+  if (!MARKER_FIRST[c]) {
+    let i = msg
+    const stop = Math.min(line.length, msg + 60)
+    while (i < stop) {
+      c = line.charCodeAt(i)
+      if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 95 || c === 45 || c === 91 || c === 93)) break
+      i++
+    }
+    if (line.charCodeAt(i) !== 58 || line.charCodeAt(i + 1) !== 32 || !MARKER_FIRST[line.charCodeAt(i + 2)]) return false
+  }
   RE_MARKER_AT.lastIndex = msg
   return RE_MARKER_AT.test(line)
 }
+// S(tarted, tarting, erver), A(pplication, pplying), B(ooting), L(istening), U(vicorn), R(unning), M(igrating)
+const MARKER_FIRST: boolean[] = []
+for (const ch of 'SABLURM') MARKER_FIRST[ch.charCodeAt(0)] = true
 function maybeMarker(line: string): boolean {
   return MARKER_NEEDLES.test(line)
 }
