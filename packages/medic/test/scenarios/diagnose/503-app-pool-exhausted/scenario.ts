@@ -1,0 +1,53 @@
+/**
+ * 503 because the API's own connection pool is exhausted, while PostgreSQL has plenty of free
+ * slots: three slow report queries hold all 3 pooled connections, so every other request waits
+ * for a connection until node-postgres gives up ("timeout exceeded when trying to connect").
+ */
+import pg from 'pg'
+import { APP_PASSWORD, startPgCluster } from '../../../helpers/pg-cluster.js'
+import { api, HttpError, logsOf, REDIS_PASSWORD, type Scenario } from '../harness.js'
+
+export default {
+  symptom: '503',
+  fault: 'app pool (max 3) held by slow report queries; PostgreSQL itself has free slots',
+  expectedTopCause: 'app-pool-exhausted',
+  expectedFindings: { 'logs.known-error': 'critical', 'postgres.long-running-queries': 'warning' },
+  async setup(w) {
+    const [db, redis] = await Promise.all([startPgCluster(), w.redis()])
+    w.onCleanup(() => db.stop())
+    const pool = new pg.Pool({ connectionString: db.url(), max: 3, connectionTimeoutMillis: 200, application_name: 'orders-api' })
+    pool.on('error', () => {})
+    const app = await api(w, 'api', {
+      '/api/report': async () => (await pool.query('SELECT pg_sleep(30)')).rows,
+      '/api/orders': async () => {
+        try {
+          return (await pool.query('SELECT 1 AS ok')).rows
+        } catch (err) {
+          throw new HttpError(503, 'database unavailable', err)
+        }
+      },
+    })
+    const reports = [1, 2, 3].map(() => app.hit('/api/report', 1).catch(() => []))
+    await new Promise((r) => setTimeout(r, 300))
+    await app.hit('/api/orders', 12)
+    w.onCleanup(async () => {
+      // End the sleeping reports so the pool can close.
+      await db.sql("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = 'orders-api'").catch(() => {})
+      await Promise.all(reports)
+      await pool.end()
+    })
+    await new Promise((r) => setTimeout(r, 800)) // the reports pass the 1 s long-query threshold
+    return {
+      config: {
+        targets: {
+          api: { kind: 'http', url: app.url, health: ['/api/orders'] },
+          db: { kind: 'postgres', url: db.url() },
+          cache: { kind: 'redis', url: redis.url() },
+        },
+        logs: logsOf(app),
+        thresholds: { 'postgres.long-running-queries': { warningSeconds: 1 } },
+      },
+      secrets: [APP_PASSWORD, REDIS_PASSWORD],
+    }
+  },
+} satisfies Scenario
