@@ -252,10 +252,10 @@ export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
         n++
         lineNo++
         if (b > a) {
-          if (p.isStartAt!(text, a)) {
+          const lvl = p.scanAt ? p.scanAt(text, a, b) : p.isStartAt!(text, a) ? p.quickAt!(text, a, b) : -2
+          if (lvl !== -2) {
             if (pendA >= 0) commitPending()
             else asm.flush()
-            const lvl = p.quickAt!(text, a, b)
             if (lvl >= 0 && lvl < groupLevel) {
               while (peek429 >= 0 && peek429 < a) peek429 = text.indexOf(' 429', peek429 + 1)
               pendText = text

@@ -116,5 +116,6 @@ export function jsonParser(sample: string[] = []): RecordParser {
     quickAt: levelNeedle ? quickAt : undefined,
     // a '{' line always starts a record (never indented, never a stack phrase)
     isStartAt: (text: string, start: number) => text.charCodeAt(start) === 123,
+    scanAt: levelNeedle ? (text: string, start: number, end: number) => (text.charCodeAt(start) === 123 ? quickAt(text, start, end) : -2) : undefined,
   }
 }

@@ -25,6 +25,8 @@ export interface RecordParser {
   quickAt?(text: string, start: number, end: number): number
   /** `isStart` at an offset of a chunk; present when every start line begins a new record. */
   isStartAt?(text: string, start: number): boolean
+  /** isStartAt and quickAt in one: -2 not a record start, -1 a start that needs a full parse, else the level. */
+  scanAt?(text: string, start: number, end: number): number
 }
 
 /** Output slot of `RecordParser.quick` (a module field avoids an object per line). */

@@ -31,8 +31,8 @@ function allDigits(s: string, a: number, b: number): boolean {
 }
 
 /** Scan the line's header: timestamp, then up to five tokens looking for a level word. */
-function header(line: string, start = 0, end = line.length): void {
-  hTs = leadingTime(line, start)
+function header(line: string, start = 0, end = line.length, ts = leadingTime(line, start)): void {
+  hTs = ts
   let i = Number.isNaN(hTs) ? start : timeEnd
   const len = end
   hTag = -1
@@ -183,6 +183,16 @@ export const timestampedParser: RecordParser = {
   matches: (line) => !Number.isNaN(leadingTime(line, 0)),
   isStart: (line) => timestampedStartAt(line, 0),
   isStartAt: timestampedStartAt,
+  scanAt(text: string, start: number, end: number): number {
+    const c = text.charCodeAt(start)
+    if (!((c >= 48 && c <= 57) || c === 91 || (c >= 65 && c <= 90))) return -2
+    const ts = leadingTime(text, start)
+    if (ts !== ts) return -2
+    header(text, start, end, ts)
+    quick.ts = hTs
+    quick.msg = hMsg
+    return hLevel || -1
+  },
 }
 
 function timestampedStartAt(text: string, start: number): boolean {
