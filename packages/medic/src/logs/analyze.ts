@@ -253,6 +253,9 @@ export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
         lineNo++
         if (b > a) {
           const lvl = p.scanAt ? p.scanAt(text, a, b) : p.isStartAt!(text, a) ? p.quickAt!(text, a, b) : -2
+          // read now: flushing the record before may parse another line into `quick`
+          const qTs = quick.ts
+          const qMsg = quick.msg
           if (lvl !== -2) {
             if (pendA >= 0) commitPending()
             else asm.flush()
@@ -262,9 +265,9 @@ export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
               pendA = a
               pendB = b
               pendLine = lineNo
-              pendTs = quick.ts
+              pendTs = qTs
               pendLevel = lvl
-              pendMsg = quick.msg
+              pendMsg = qMsg
               pendPeek = (peek429 >= a && peek429 < b) || markerAt(text, pendMsg < 0 ? -2 : pendMsg)
             } else asm.push(text.slice(a, b), lineNo)
           } else {
