@@ -1,6 +1,6 @@
 /** Command-line pieces shared by `medic logs` and `medic trace`: sources, times, levels. */
 import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { dirname, isAbsolute, resolve } from 'node:path'
 import { loadConfigFile } from '../config/load.js'
 import { UserError } from '../engine/errors.js'
 import { parseDuration } from '../util/duration.js'
@@ -41,7 +41,9 @@ export function sourcesFrom(o: SourceArgs, cwd: string, env: Record<string, stri
   if (configPath) {
     const loaded = loadConfigFile(resolve(cwd, configPath), env)
     deploys = loaded.config.deploys
-    if (specs.length === 0) for (const l of loaded.config.logs) specs.push({ ...l, format: o.inputFormat ?? l.format })
+    // relative paths in medic.yaml are relative to the file itself
+    const base = dirname(resolve(cwd, configPath))
+    if (specs.length === 0) for (const l of loaded.config.logs) specs.push({ ...l, ...('file' in l && l.file && !isAbsolute(l.file) ? { file: resolve(base, l.file) } : {}), format: o.inputFormat ?? l.format })
   }
   if (specs.length === 0 && !stdinIsTTY) specs.push({ stdin: true, format: o.inputFormat })
   if (specs.length === 0) throw new UserError('no log source given', 'Name files or globs (medic logs /var/log/app/*.log), use --command "docker logs api --since 10m", pipe into stdin, or list sources under logs: in medic.yaml.')

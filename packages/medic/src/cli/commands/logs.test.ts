@@ -120,3 +120,17 @@ describe('medic trace', () => {
     expect(r.out).toContain('no event carries this id')
   })
 })
+
+describe('medic logs with medic.yaml', () => {
+  it('reads logs: sources relative to the config file', async () => {
+    const { mkdirSync } = await import('node:fs')
+    const sub = join(dir, 'proj')
+    mkdirSync(join(sub, 'var'), { recursive: true })
+    writeFileSync(join(sub, 'var', 'app.log'), 'ERROR:app:boom id=1\nERROR:app:boom id=2\n')
+    writeFileSync(join(sub, 'medic.yaml'), 'logs:\n  - { file: var/*.log, service: api }\n')
+    const r = await medic(['logs', '--json', '--config', join(sub, 'medic.yaml')])
+    const doc = JSON.parse(r.out)
+    expect(doc.totals.errors).toBe(2)
+    expect(doc.groups[0].services).toEqual(['api'])
+  })
+})
