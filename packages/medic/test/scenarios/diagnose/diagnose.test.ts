@@ -70,7 +70,7 @@ describe.concurrent('medic diagnose: real faults', () => {
       }
       const d = report.diagnosis!
       const why = `\n${ranking(report)}\nfindings: ${report.findings.map((f) => `${f.id}/${f.severity}@${f.target}`).join(', ')}`
-      if (process.env.MEDIC_SCENARIO_DEBUG) console.log(`${name}:${why}`)
+      if (process.env.MEDIC_SCENARIO_DEBUG) console.log(`${name}: ${d.summary}${why}`)
       expect(d.causes[0].id, why).toBe(s.expectedTopCause)
       expect(d.causes[0].score, why).toBeGreaterThanOrEqual(0.5)
       // The findings behind the top cause, with the severity medic gave them.
@@ -98,7 +98,7 @@ describe('medic diagnose: a healthy stack', () => {
         const { setup: st, dir } = await once()
         const report = await diagnose(`${name}/${symptom}`, symptom, st, dir)
         const top = report.diagnosis!.causes[0]
-        if (process.env.MEDIC_SCENARIO_DEBUG) console.log(`${name}/${symptom}:\n${ranking(report)}\nchecks: ${report.checks.map((c) => `${c.id}@${c.target}=${c.status}${c.reason ? `(${c.reason})` : ''}`).join('\n  ')}\nfindings: ${report.findings.map((f) => `${f.id}/${f.severity}: ${f.title}`).join('; ')}`)
+        if (process.env.MEDIC_SCENARIO_DEBUG) console.log(`${name}/${symptom}: ${report.diagnosis!.summary}\n${ranking(report)}\nchecks: ${report.checks.map((c) => `${c.id}@${c.target}=${c.status}${c.reason ? `(${c.reason})` : ''}`).join('\n  ')}\nfindings: ${report.findings.map((f) => `${f.id}/${f.severity}: ${f.title}`).join('; ')}`)
         expect(top.score, `\n${ranking(report)}\nfindings: ${report.findings.map((f) => `${f.id}/${f.severity}@${f.target}: ${f.title}`).join('\n')}`).toBeLessThanOrEqual(LIKELY)
         expect(report.diagnosis!.summary).toMatch(/^no cause found/)
       }, 60_000)

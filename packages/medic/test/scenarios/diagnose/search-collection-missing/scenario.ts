@@ -11,7 +11,7 @@ export default {
   symptom: 'search',
   fault: 'collection docs missing (only docs-v2 exists)',
   expectedTopCause: 'collection-missing',
-  expectedFindings: { 'qdrant.collection-missing': 'critical' },
+  expectedFindings: { 'qdrant.collection-missing': 'critical', 'logs.unhandled-exception': 'critical' },
   async setup(w) {
     const [qdrant, openai] = await Promise.all([fakeQdrant({ 'docs-v2': { points: 5200, vectors: { size: 1536, distance: 'Cosine' } } }), fakeOpenAI()])
     w.onCleanup(() => Promise.all([qdrant.close(), openai.close()]))

@@ -11,7 +11,7 @@ export default {
   symptom: 'search',
   fault: 'embedding model changed to 3072 dimensions, collection has 1536',
   expectedTopCause: 'dimension-mismatch',
-  expectedFindings: { 'qdrant.dimension-mismatch': 'critical' },
+  expectedFindings: { 'qdrant.dimension-mismatch': 'critical', 'logs.unhandled-exception': 'critical' },
   async setup(w) {
     const [qdrant, openai] = await Promise.all([fakeQdrant({ docs: { points: 5200, vectors: { size: 1536, distance: 'Cosine' } } }), fakeOpenAI()])
     w.onCleanup(() => Promise.all([qdrant.close(), openai.close()]))

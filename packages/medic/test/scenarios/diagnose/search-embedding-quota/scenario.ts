@@ -19,7 +19,7 @@ export default {
   symptom: 'search',
   fault: 'OpenAI answers 429 insufficient_quota to every call',
   expectedTopCause: 'embedding-api-failing',
-  expectedFindings: { 'external.quota-exceeded': 'critical' },
+  expectedFindings: { 'external.quota-exceeded': 'critical', 'logs.known-error': 'warning' },
   async setup(w) {
     const [qdrant, openai] = await Promise.all([fakeQdrant({ docs: { points: 5200, vectors: { size: 1536, distance: 'Cosine' } } }), fakeHttp({ 'GET /v1/models': QUOTA, 'POST /v1/embeddings': QUOTA })])
     w.onCleanup(() => Promise.all([qdrant.close(), openai.close()]))
