@@ -39,12 +39,15 @@ async function diagnose(name: string, symptom: string, setup: Setup, dir: string
   } catch {
     throw new Error(`${name}: medic did not print JSON (exit ${run.code}):\n${run.stdout}\n${run.stderr}`)
   }
+  // The text report a person reads, verbose, from the same config.
+  const text = await runCli(['diagnose', symptom, '--verbose', '-c', 'medic.yaml'], { cwd: dir, env: setup.env ?? {} })
   // The fault's secrets (DSN passwords, JWT secrets, keys) appear in no output.
   for (const secret of setup.secrets) {
-    expect(run.stdout, `${name}: a secret leaked to stdout`).not.toContain(secret)
-    expect(run.stderr, `${name}: a secret leaked to stderr`).not.toContain(secret)
+    for (const [where, out] of Object.entries({ 'JSON stdout': run.stdout, 'JSON stderr': run.stderr, 'text stdout': text.stdout, 'text stderr': text.stderr })) {
+      expect(out.includes(secret), `${name}: a secret leaked to the ${where}`).toBe(false)
+    }
   }
-  return report
+  return { report, text: text.stdout }
 }
 
 /** One line per cause, for failure messages: "postgres-slots-exhausted 0.97 [+postgres.connections-saturated]". */
@@ -63,8 +66,9 @@ describe.concurrent('medic diagnose: real faults', () => {
     test(`${name}: ${s.symptom} → ${s.expectedTopCause} (${s.fault})`, async () => {
       const w = world(name)
       let report: RunReport
+      let text: string
       try {
-        report = await diagnose(name, s.symptom, await s.setup(w), w.dir)
+        ;({ report, text } = await diagnose(name, s.symptom, await s.setup(w), w.dir))
       } finally {
         await w.cleanup() // its servers, processes and held locks go now: the healthy runs below stay quiet
       }
@@ -73,6 +77,7 @@ describe.concurrent('medic diagnose: real faults', () => {
       if (process.env.MEDIC_SCENARIO_DEBUG) console.log(`${name}: ${d.summary}${why}`)
       expect(d.causes[0].id, why).toBe(s.expectedTopCause)
       expect(d.causes[0].score, why).toBeGreaterThanOrEqual(0.5)
+      expect(text, 'the text report names the top cause').toContain(d.causes[0].title)
       // The findings behind the top cause, with the severity medic gave them.
       const behind = new Set(d.causes[0].supports.map((p) => p.finding).filter(Boolean))
       for (const [id, severity] of Object.entries(s.expectedFindings)) {
@@ -96,7 +101,7 @@ describe('medic diagnose: a healthy stack', () => {
     for (const symptom of s.symptoms) {
       test(`${name}: ${symptom} finds no likely cause`, async () => {
         const { setup: st, dir } = await once()
-        const report = await diagnose(`${name}/${symptom}`, symptom, st, dir)
+        const { report } = await diagnose(`${name}/${symptom}`, symptom, st, dir)
         const top = report.diagnosis!.causes[0]
         if (process.env.MEDIC_SCENARIO_DEBUG) console.log(`${name}/${symptom}: ${report.diagnosis!.summary}\n${ranking(report)}\nchecks: ${report.checks.map((c) => `${c.id}@${c.target}=${c.status}${c.reason ? `(${c.reason})` : ''}`).join('\n  ')}\nfindings: ${report.findings.map((f) => `${f.id}/${f.severity}: ${f.title}`).join('; ')}`)
         expect(top.score, `\n${ranking(report)}\nfindings: ${report.findings.map((f) => `${f.id}/${f.severity}@${f.target}: ${f.title}`).join('\n')}`).toBeLessThanOrEqual(LIKELY)
