@@ -4,10 +4,9 @@
  * event as one JSON line carrying its group id; `--follow` keeps reading and prints each new
  * warning/error as it arrives. Exit code: Nagios, from the logs.* findings.
  */
-import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import type { Command } from 'commander'
 import pc from 'picocolors'
 import { UserError } from '../../engine/errors.js'
@@ -42,6 +41,29 @@ interface LogsOptions {
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v]
+
+/**
+ * Writes to a pipe are queued when the reader is slower (`| jq`, `| head`): wait for the queue to
+ * drain now and then so a million records never sit in memory. (A no-op when the CLI's stdout is
+ * not the process's, as in tests.)
+ */
+async function drained(): Promise<boolean> {
+  const out = process.stdout
+  if (out.destroyed || out.errored) return false
+  if (out.writableLength <= 8 << 20) return true
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      out.off('drain', done)
+      out.off('close', done)
+      out.off('error', done)
+      resolve()
+    }
+    out.on('drain', done)
+    out.on('close', done)
+    out.on('error', done)
+  })
+  return !out.destroyed && !out.errored
+}
 
 /** One JSON line per event (group id filled in later for stable ids). */
 function recordJson(ev: LogEvent, sourceName: string): string {
@@ -157,24 +179,39 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
         closeSync(spool.fd)
         const ids = analysis.idOfRef
         try {
-          const rl = createInterface({ input: createReadStream(join(spool.dir, 'records'), { highWaterMark: 1 << 20 }), crlfDelay: Infinity })
-          let out: string[] = []
-          let size = 0
-          for await (const line of rl) {
-            const tab = line.indexOf('\t')
-            const ref = Number(line.slice(0, tab))
-            // the record's "source" is its index while spooled: name it now
-            const rec = line.slice(tab + 1).replace(/"source":"(\d+)"/, (_m, i: string) => `"source":${JSON.stringify(names[Number(i)] ?? i)}`)
-            const s = `{"group":"${ref >= 0 ? ids[ref] : ''}",${rec.slice(1)}\n`
-            out.push(s)
-            size += s.length
-            if (size > 1 << 20) {
+          // read the spool back in bounded chunks (readline's iterator would queue the whole file)
+          const fd = openSync(join(spool.dir, 'records'), 'r')
+          const buf = Buffer.alloc(1 << 20)
+          let carry = ''
+          try {
+            for (;;) {
+              const n = readSync(fd, buf, 0, buf.length, null)
+              if (n === 0) break
+              const text = carry + buf.toString('utf8', 0, n)
+              const last = text.lastIndexOf('\n')
+              if (last < 0) {
+                carry = text
+                continue
+              }
+              carry = text.slice(last + 1)
+              const out: string[] = []
+              let i = 0
+              while (i <= last) {
+                const e = text.indexOf('\n', i)
+                const tab = text.indexOf('\t', i)
+                const ref = Number(text.slice(i, tab))
+                // the record's "source" is its index while spooled: name it now
+                const rec = text.slice(tab + 1, e).replace(/"source":"(\d+)"/, (_m, k: string) => `"source":${JSON.stringify(names[Number(k)] ?? k)}`)
+                out.push(`{"group":"${ref >= 0 ? ids[ref] : ''}",${rec.slice(1)}\n`)
+                i = e + 1
+              }
               io.stdout(out.join(''))
-              out = []
-              size = 0
+              // the reader went away (`| head`): stop writing
+              if (!(await drained())) break
             }
+          } finally {
+            closeSync(fd)
           }
-          if (out.length) io.stdout(out.join(''))
         } finally {
           rmSync(spool.dir, { recursive: true, force: true })
         }
