@@ -65,20 +65,33 @@ async function drained(): Promise<boolean> {
   return !out.destroyed && !out.errored
 }
 
-/** One JSON line per event (group id filled in later for stable ids). */
-function recordJson(ev: LogEvent, sourceName: string): string {
-  return JSON.stringify({
-    line: ev.line,
-    source: sourceName,
-    ts: ev.ts === ev.ts ? new Date(ev.ts).toISOString() : null,
-    level: levelName(ev.level),
-    service: ev.service || undefined,
-    message: redactText(ev.message.length > 2000 ? ev.message.slice(0, 2000) + '…' : ev.message),
-    traceId: ev.traceId || undefined,
-    status: ev.status || undefined,
-    exception: ev.exception ? ev.exception.type : undefined,
-    lines: ev.raw.indexOf('\n') >= 0 ? ev.raw.split('\n').length : undefined,
-  })
+let isoSecond = NaN
+let isoPrefix = ''
+/** ISO time with milliseconds, the seconds part cached (consecutive events share it). */
+function isoOf(ts: number): string {
+  const sec = Math.floor(ts / 1000)
+  if (sec !== isoSecond) {
+    isoSecond = sec
+    isoPrefix = new Date(sec * 1000).toISOString().slice(0, 19)
+  }
+  const ms = ts - sec * 1000
+  return `${isoPrefix}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${Math.floor(ms)}Z`
+}
+
+/**
+ * The fields of one record after `"group":…,"source":…,` (both filled in when written, for stable
+ * ids and names), as JSON text without the opening brace.
+ */
+function recordRest(ev: LogEvent): string {
+  const msg = ev.message.length > 2000 ? ev.message.slice(0, 2000) + '…' : ev.message
+  let out = `"line":${ev.line},"ts":${ev.ts === ev.ts ? `"${isoOf(ev.ts)}"` : 'null'},"level":"${levelName(ev.level)}"`
+  if (ev.service) out += `,"service":${JSON.stringify(ev.service)}`
+  out += `,"message":${JSON.stringify(redactText(msg))}`
+  if (ev.traceId) out += `,"traceId":${JSON.stringify(ev.traceId)}`
+  if (ev.status) out += `,"status":${ev.status}`
+  if (ev.exception) out += `,"exception":${JSON.stringify(ev.exception.type)}`
+  if (ev.raw.indexOf('\n') >= 0) out += `,"lines":${ev.raw.split('\n').length}`
+  return out + '}'
 }
 
 export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
@@ -137,13 +150,13 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       if (opts.emit === 'records') {
         base.groupAll = true
         if (opts.follow) {
-          base.onEvent = (ev, g) => io.stdout(`{"group":"${g ? g.provisionalId() : ''}",${recordJson(ev, names[ev.source] ?? String(ev.source)).slice(1)}\n`)
+          base.onEvent = (ev, g) => io.stdout(`{"group":"${g ? g.provisionalId() : ''}","source":${JSON.stringify(names[ev.source] ?? String(ev.source))},${recordRest(ev)}\n`)
         } else {
           const dir = mkdtempSync(join(tmpdir(), 'medic-logs-'))
           spool = { dir, fd: openSync(join(dir, 'records'), 'w'), buf: [], size: 0 }
           const sp = spool
           base.onEvent = (ev, g) => {
-            const line = `${g ? g.ref : -1}\t${recordJson(ev, String(ev.source))}\n`
+            const line = `${g ? g.ref : -1}\t${ev.source}\t${recordRest(ev)}\n`
             sp.buf.push(line)
             sp.size += line.length
             if (sp.size > 1 << 20) {
@@ -178,6 +191,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
         if (spool.buf.length) writeSync(spool.fd, spool.buf.join(''))
         closeSync(spool.fd)
         const ids = analysis.idOfRef
+        const sourceJson = names.map((n) => JSON.stringify(n))
         try {
           // read the spool back in bounded chunks (readline's iterator would queue the whole file)
           const fd = openSync(join(spool.dir, 'records'), 'r')
@@ -199,10 +213,10 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
               while (i <= last) {
                 const e = text.indexOf('\n', i)
                 const tab = text.indexOf('\t', i)
+                const tab2 = text.indexOf('\t', tab + 1)
                 const ref = Number(text.slice(i, tab))
-                // the record's "source" is its index while spooled: name it now
-                const rec = text.slice(tab + 1, e).replace(/"source":"(\d+)"/, (_m, k: string) => `"source":${JSON.stringify(names[Number(k)] ?? k)}`)
-                out.push(`{"group":"${ref >= 0 ? ids[ref] : ''}",${rec.slice(1)}\n`)
+                const src = Number(text.slice(tab + 1, tab2))
+                out.push(`{"group":"${ref >= 0 ? ids[ref] : ''}","source":${sourceJson[src] ?? '""'},${text.slice(tab2 + 1, e)}\n`)
                 i = e + 1
               }
               io.stdout(out.join(''))
