@@ -22,7 +22,7 @@ if (!existsSync(dist)) {
   console.error('bench/logs.mjs: run `npm run build` first')
   process.exit(3)
 }
-const { generate, groupingAccuracy } = await import(dist)
+const { generate, generateSystem, groupingAccuracy } = await import(dist)
 const args = process.argv.slice(2)
 const argVal = (name, def) => {
   const i = args.indexOf(name)
@@ -116,8 +116,40 @@ for (const format of ['plain', 'json', 'logfmt']) {
   acc.push({ format, events: truth.length, groupingAccuracy: Number(groupingAccuracy(groups, truth).toFixed(4)) })
 }
 
+{
+  // the same labelled check on system-log shapes (HDFS, Spark, Zookeeper, OpenSSH, syslog)
+  let text = ''
+  const truth = []
+  generateSystem(20000, 99, (t) => (text += t), (l) => truth.push(l))
+  const f = join(dir, 'acc-system.log')
+  writeFileSync(f, text)
+  const out = spawnSync('node', [medic, 'logs', '--emit', 'records', f], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout
+  const groups = out.trim().split('\n').map((l) => JSON.parse(l).group)
+  acc.push({ format: 'system', events: truth.length, groupingAccuracy: Number(groupingAccuracy(groups, truth).toFixed(4)) })
+}
+
+// The engine alone, in one process (no CLI start-up): cold first pass, then warm.
+const engine = []
+for (const file of inputs.filter((f) => !f.includes('2g'))) {
+  const script = `
+    const { analyze } = await import(${JSON.stringify(join(root, 'packages/medic/dist/logs/analyze.js'))})
+    const out = []
+    for (let i = 0; i < 3; i++) {
+      const c = process.cpuUsage(); const t = performance.now()
+      const a = await analyze({ sources: [{ file: ${JSON.stringify(file)} }], cwd: '/' })
+      const u = process.cpuUsage(c)
+      out.push({ lines: a.sources[0].lines, wallMs: Math.round(performance.now() - t), userMs: Math.round(u.user / 1000) })
+    }
+    console.log(JSON.stringify(out))`
+  const r = spawnSync('node', ['--input-type=module', '-e', script], { encoding: 'utf8' })
+  const runs = JSON.parse(r.stdout.trim())
+  for (const [i, x] of runs.entries()) engine.push({ file: file.split('/').pop(), run: i === 0 ? 'cold' : 'warm', linesPerSecWall: Math.round((x.lines / x.wallMs) * 1000), linesPerSecUserCpu: Math.round((x.lines / x.userMs) * 1000) })
+}
+
 console.log('\nThroughput (one process each; lines/s by wall clock and by CPU time):')
 console.table(rows)
-console.log('Grouping accuracy on the labelled corpus (share of events whose group matches the truth):')
+console.log('The engine alone (in-process, no CLI start-up):')
+console.table(engine)
+console.log('Grouping accuracy on the labelled corpora (share of events whose group matches the truth):')
 console.table(acc)
-console.log(JSON.stringify({ rows, accuracy: acc }))
+console.log(JSON.stringify({ rows, engine, accuracy: acc }))
