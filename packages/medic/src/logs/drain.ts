@@ -175,6 +175,49 @@ export function mergeVariableWords(d: Drain, minValues = 3): number[] {
       for (const i of list) d.clusters[i].tokens[pos] = WILDCARD
     }
   }
+  // Two word positions varying together ("user alice on host alpha"): the same test on pairs of
+  // positions, both of which must look variable.
+  const roots = new Map<number, Cluster>()
+  for (const c of d.clusters) {
+    const r = find(c.index)
+    if (!roots.has(r)) roots.set(r, d.clusters[r])
+  }
+  const byLen = new Map<number, Cluster[]>()
+  for (const c of roots.values()) {
+    if (c.tokens.length < 4 || c.tokens.length > 40) continue
+    const l = byLen.get(c.tokens.length)
+    if (l) l.push(c)
+    else byLen.set(c.tokens.length, [c])
+  }
+  for (const [len, list] of byLen) {
+    if (list.length < 3) continue
+    for (let p = 0; p < len; p++) {
+      for (let q = p + 1; q < len; q++) {
+        const byKey = new Map<string, Cluster[]>()
+        for (const c of list) {
+          const key = c.tokens.map((t, i) => (i === p || i === q ? WILDCARD : t)).join(' ')
+          const g = byKey.get(key)
+          if (g) g.push(c)
+          else byKey.set(key, [c])
+        }
+        for (const g of byKey.values()) {
+          if (g.length < 3) continue
+          const wp = new Set(g.map((c) => c.tokens[p]))
+          const wq = new Set(g.map((c) => c.tokens[q]))
+          if (wp.size < 2 || wq.size < 2) continue
+          if (!(wp.has(WILDCARD) || wp.size >= minValues) || !(wq.has(WILDCARD) || wq.size >= minValues)) continue
+          const root = find(g[0].index)
+          for (const c of g) {
+            parent[find(c.index)] = root
+            c.tokens[p] = WILDCARD
+            c.tokens[q] = WILDCARD
+          }
+          d.clusters[root].tokens[p] = WILDCARD
+          d.clusters[root].tokens[q] = WILDCARD
+        }
+      }
+    }
+  }
   return d.clusters.map((c) => find(c.index))
 }
 

@@ -302,6 +302,7 @@ export function generateSystem(events: number, seed: number, write: (text: strin
     ['sched-start', () => `systemd[1]: Started Session ${int(1, 9999)} of user ${pick(users)}.`],
     ['sched-stop', () => `systemd[1]: Stopped Session ${int(1, 9999)} of user ${pick(users)}.`],
     ['net-state', () => `NetworkManager[${int(400, 900)}]: <info> device (${pick(['wlan0', 'eth0'])}): state change: ${pick(['activated', 'disconnected', 'prepare'])} -> ${pick(['deactivating', 'config', 'need-auth'])}`],
+    ['ssh-closed-by', () => `sshd[${int(1000, 30000)}]: Connection for ${pick(users)} on ${pick(['alpha', 'beta', 'gamma', 'delta'])} closed by peer`],
     ['app-flag', () => `app[${int(100, 999)}]: feature ${pick(['search', 'billing', 'export', 'import', 'audit', 'reports'])} enabled=${pick(['true', 'false'])}`],
   ]
   const start = Date.UTC(2026, 10, 22, 0, 0, 0)
