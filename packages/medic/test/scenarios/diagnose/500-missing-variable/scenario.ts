@@ -2,7 +2,7 @@
  * 500 because a variable the code needs was never set: the new summarize endpoint reads
  * OPENAI_API_KEY, which the deploy's .env does not have, and throws on every request.
  */
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseEnv } from 'node:util'
 import { APP_PASSWORD } from '../../../helpers/pg-cluster.js'
@@ -19,7 +19,7 @@ export default {
     const [db, redis] = await Promise.all([w.pg(), w.redis()])
     const envFile = join(w.dir, '.env')
     writeFileSync(envFile, [`SECRET_KEY=${SECRET}`, `DATABASE_URL=${db.url()}`, `REDIS_URL=${redis.url()}`].join('\n') + '\n')
-    const env = parseEnv((await import('node:fs')).readFileSync(envFile, 'utf8'))
+    const env = parseEnv(readFileSync(envFile, 'utf8')) // what the app reads at start-up
     const app = await api(
       w,
       'api',
