@@ -152,7 +152,10 @@ export function mergeVariableWords(d: Drain, minValues = 3): number[] {
     while (parent[i] !== i) i = parent[i] = parent[parent[i]]
     return i
   }
-  const maxLen = Math.max(0, ...d.clusters.map((c) => c.tokens.length))
+  let maxLen = 0
+  for (const c of d.clusters) if (c.tokens.length > maxLen) maxLen = c.tokens.length
+  // bounded work on inputs with very many templates
+  if (d.clusters.length > 20_000) maxLen = Math.min(maxLen, 12)
   for (let pos = 0; pos < maxLen; pos++) {
     const byKey = new Map<string, number[]>()
     for (const c of d.clusters) {
@@ -190,9 +193,10 @@ export function mergeVariableWords(d: Drain, minValues = 3): number[] {
     else byLen.set(c.tokens.length, [c])
   }
   for (const [len, list] of byLen) {
-    if (list.length < 3) continue
-    for (let p = 0; p < len; p++) {
-      for (let q = p + 1; q < len; q++) {
+    if (list.length < 3 || list.length > 2000) continue
+    const span = Math.min(len, 16)
+    for (let p = 0; p < span; p++) {
+      for (let q = p + 1; q < span; q++) {
         const byKey = new Map<string, Cluster[]>()
         for (const c of list) {
           const key = c.tokens.map((t, i) => (i === p || i === q ? WILDCARD : t)).join(' ')
