@@ -97,7 +97,7 @@ describe('medic CLI', () => {
       expect(out).not.toContain(secret)
     }
     const text = await runCli(['diagnose', '401', '--token', token], { cwd })
-    expect(text.stdout).toMatch(/Symptom 401: most likely the token has expired/)
+    expect(text.stdout).toMatch(/Symptom 401: most likely: The token has expired/)
   })
 
   it('init writes medic.yaml with ${VAR} references, never the secret, and refuses to overwrite', async () => {

@@ -35,7 +35,13 @@ function matchPoint(p: RunbookPoint, results: CheckResult[]): Match {
       .filter((f) => f.id === p.finding && ['info', 'warning', 'critical'].indexOf(f.severity) >= min)
       .filter((f) => !re || re.test(`${f.title}\n${f.evidence.map((e) => `${e.label} ${e.observed}`).join('\n')}`))
     const sources = results.filter((r) => r.findings.some((f) => f.id === p.finding) || producesFinding(r, p.finding!))
-    const unknown = sources.length > 0 && sources.every((r) => r.status === 'error' || r.status === 'skipped') ? sources.map((r) => `${r.id}@${r.target}: ${r.reason ?? r.status}`) : []
+    // A check that could not run leaves this point unknown — unless another check of the same
+    // target found a problem, which explains the skip (a dead database skips its other checks).
+    const explained = (r: CheckResult) => results.some((o) => o.target === r.target && o.findings.length > 0)
+    const unknown =
+      sources.length > 0 && sources.every((r) => (r.status === 'error' || r.status === 'skipped') && !explained(r))
+        ? sources.map((r) => `${r.id}@${r.target}: ${r.reason ?? r.status}`)
+        : []
     return {
       hit: hits.length > 0,
       details: hits.slice(0, 3).map((f) => ({ finding: f.id, detail: p.detail ? `${p.detail} — ${f.title}${evidenceSummary(f)} [${f.target}]` : `${f.title}${evidenceSummary(f)} [${f.target}]` })),
@@ -108,7 +114,7 @@ export function rank(runbook: Runbook, results: CheckResult[], plan: PlannedChec
   const top = causes[0]
   let summary: string
   if (top && top.score >= LIKELY) {
-    summary = `most likely ${top.title.charAt(0).toLowerCase()}${top.title.slice(1)} (${Math.round(top.score * 100)} %)`
+    summary = `most likely: ${top.title} (${Math.round(top.score * 100)} %)`
   } else {
     // What was ruled out is listed by the report beside the causes; the summary stays one clause.
     const ruled = causes.filter((c) => c.refutes.length > 0 && c.score < 0.1).length

@@ -35,7 +35,7 @@ describe('built-in runbooks', () => {
     expect(d.causes[0].id).toBe('postgres-slots-exhausted')
     expect(d.causes[0].score).toBeGreaterThanOrEqual(0.9)
     expect(d.causes[0].supports[0].detail).toContain('Connection slots exhausted (seen: 97 of 97 used) [db]')
-    expect(d.summary).toMatch(/^most likely postgreSQL connection slots exhausted/i)
+    expect(d.summary).toBe('most likely: PostgreSQL connection slots exhausted (90 %)')
     const redisDown = d.causes.find((c) => c.id === 'redis-down')!
     expect(redisDown.score).toBe(0)
   })
@@ -68,6 +68,19 @@ describe('built-in runbooks', () => {
     expect(pgDown.refutes[0].detail).toContain('PostgreSQL accepts medic')
     expect(pgDown.score).toBeLessThan(0.1)
     expect(d.causes[0].id).toBe('health-component-failing')
+  })
+
+  it('a check skipped because its target is down does not lower a cause that target already proves', () => {
+    const plan = [{ check: { meta: { id: 'postgres.idle-in-transaction', findings: { 'postgres.idle-in-transaction': {} } } }, target: {} }] as never
+    const base = [result('postgres.connect', 'db', [finding('postgres.connections-saturated', 'db', 'Connection slots exhausted')])]
+    const skippedDb = result('postgres.idle-in-transaction', 'db', [], {}, 'skipped')
+    const withSkip = diagnoseSymptom(books.find('503')!, [...base, { ...skippedDb, reason: 'PostgreSQL unreachable (see postgres.connect)' }], plan)
+    const without = diagnoseSymptom(books.find('503')!, base, plan)
+    expect(withSkip.causes[0].score).toBe(without.causes[0].score)
+    expect(withSkip.missing).toEqual([])
+    // On a target with no finding, the same skip is reported and discounts the cause it would have supported.
+    const other = diagnoseSymptom(books.find('503')!, [...base, { ...skippedDb, target: 'db2', reason: 'no permission' }], plan)
+    expect(other.missing).toEqual([{ check: 'postgres.idle-in-transaction', target: 'db2', reason: 'no permission' }])
   })
 
   it('a healthy run names no likely cause and says so', () => {
