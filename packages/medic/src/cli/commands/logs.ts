@@ -16,6 +16,7 @@ import { FORMAT_NAMES } from '../../logs/detect.js'
 import { clip, computeFindings, DEFAULT_THRESHOLDS, fmtTime, redactText } from '../../logs/findings.js'
 import { LEVEL, parseLevel, parseWhen, sourcesFrom } from '../../logs/options.js'
 import { progressBar } from '../../logs/progress.js'
+import { resolveSources } from '../../logs/sources.js'
 import { logsJson, logsText, statusOf } from '../../logs/render.js'
 import { levelName, type LogEvent } from '../../logs/types.js'
 import { parseDuration } from '../../util/duration.js'
@@ -150,6 +151,8 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       if (opts.emit === 'records') {
         base.groupAll = true
         if (opts.follow) {
+          // records are written as they come: name the sources up front
+          for (const r of await resolveSources(specs, io.cwd)) names.push(r.name)
           base.onEvent = (ev, g) => io.stdout(`{"group":"${g ? g.provisionalId() : ''}","source":${JSON.stringify(names[ev.source] ?? String(ev.source))},${recordRest(ev)}\n`)
         } else {
           const dir = mkdtempSync(join(tmpdir(), 'medic-logs-'))
@@ -185,6 +188,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
         progress.done()
         if (opts.follow) process.removeListener('SIGINT', onSigint)
       }
+      names.length = 0
       for (const s of analysis.sources) names.push(s.name)
 
       if (spool) {
