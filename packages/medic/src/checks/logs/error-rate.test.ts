@@ -19,6 +19,17 @@ describe('logs.error-rate', () => {
     expect(evidenceText(fnd)).toContain('10 of 170 (5.9 %)')
     expect(evidenceText(fnd)).toContain('db timeout after <*> on orders')
     expect(r.observations['logs.window.errors']).toBe(10)
+    // The timeline's "errors began": the first event of the busiest error group.
+    expect(r.observations['logs.errorsBeganAt']).toBe(at(20, 30))
+    expect(r.observations['logs.errorsBeganGroup']).toMatch(/db timeout after .* ×10$/)
+  })
+
+  it('reads a relative log path from the config folder (the target baseDir)', async () => {
+    jsonLog(dir, 'relative.jsonl', 5)
+    const t = logsTarget([{ file: 'relative.jsonl' }])
+    const r = await runCheck(check, null, { target: { ...t, options: { ...t.options, baseDir: dir } } })
+    expect(r.status).toBe('ok')
+    expect(r.observations['logs.events']).toBe(50)
   })
 
   it('warning between 1 and 5 %, ok below; thresholds are configurable', async () => {

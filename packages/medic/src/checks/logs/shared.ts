@@ -6,7 +6,7 @@ import type { CheckContext } from '../../engine/check.js'
 import type { Evidence } from '../../engine/types.js'
 import { analyze, type Analysis } from '../../logs/analyze.js'
 import { computeFindings, DEFAULT_THRESHOLDS, type LogFinding, type LogThresholds } from '../../logs/findings.js'
-import type { SourceSpec } from '../../logs/types.js'
+import { LEVEL, type SourceSpec } from '../../logs/types.js'
 
 export interface LogsCheckOptions extends LogThresholds {
   /** Read at most this many bytes from the end of each plain file (keeps the check inside its deadline). */
@@ -27,7 +27,8 @@ export async function logsAnalysis(ctx: CheckContext, o: LogsCheckOptions): Prom
   const specs = specsOf(ctx)
   if (specs.length === 0) ctx.skip('no log sources configured (logs: in medic.yaml)')
   const a = await ctx.shared.get(`logs:${ctx.target.id}`, () =>
-    analyze({ sources: specs, cwd: process.cwd(), signal: ctx.signal, tailBytes: o.maxBytes }),
+    // Relative paths are relative to medic.yaml's folder (the target's baseDir), as in the CLI.
+    analyze({ sources: specs, cwd: typeof ctx.target.options.baseDir === 'string' ? ctx.target.options.baseDir : process.cwd(), signal: ctx.signal, tailBytes: o.maxBytes }),
   )
   const failed = a.sources.filter((s) => s.problems.error)
   if (failed.length === a.sources.length) ctx.skip(`no log source could be read: ${failed.map((s) => `${s.name} (${s.problems.error})`).join(', ')}`)
@@ -44,6 +45,12 @@ export function findingsOf(ctx: CheckContext, a: Analysis, o: LogsCheckOptions, 
   ctx.observe('logs.groups', a.groups.length)
   ctx.observe('logs.lastEventAgeSeconds', t.last === t.last ? Math.max(0, Math.round((ctx.now() - t.last) / 1000)) : null)
   ctx.observe('logs.sourcesUnreadable', a.sources.filter((s) => s.problems.error).length)
+  // When the errors began, for the diagnosis timeline: the first event of the busiest error group.
+  const top = a.groups.filter((g) => g.level >= LEVEL.error && g.first === g.first).sort((x, y) => y.count - x.count)[0]
+  if (top) {
+    ctx.observe('logs.errorsBeganAt', new Date(top.first).toISOString())
+    ctx.observe('logs.errorsBeganGroup', top.exception ? `${top.exception.type} ×${top.count}` : `${(top.example?.message ?? top.signature).slice(0, 60)} ×${top.count}`)
+  }
   return all.filter((f) => f.id === id)
 }
 
