@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled to dist/ by `npm install` (prepare) or `npm run build`.
+// Thin launcher: the CLI is compiled and bundled to dist/medic.js by `npm install` (prepare) or `npm run build`.
 // It exits as soon as the answer is written: a dead target's half-open socket or a driver's
 // reconnect timer must never keep medic waiting after it has answered.
-import { main } from '../dist/cli/main.js'
+import { main } from '../dist/medic.js'
 
 function exit(code) {
   // Flush both streams first (pipes are asynchronous), then leave.

@@ -19,8 +19,13 @@ import { collectEvents, summarize } from './timeline.js'
 import { Runbook } from './runbook.js'
 import { runbookSchema } from './schema.js'
 
-/** packages/medic/runbooks, from src/runbooks (tests) and dist/runbooks (the CLI) alike. */
-export const BUILTIN_DIR = fileURLToPath(new URL('../../runbooks/', import.meta.url))
+/**
+ * packages/medic/runbooks, found from src/runbooks (tests), dist/runbooks (tsc output) and the
+ * single-file bundle dist/medic.js alike.
+ */
+export const BUILTIN_DIR =
+  ['../../runbooks/', '../runbooks/'].map((rel) => fileURLToPath(new URL(rel, import.meta.url))).find((dir) => existsSync(join(dir, '503.yaml'))) ??
+  fileURLToPath(new URL('../../runbooks/', import.meta.url))
 
 type Problem = ConstructorParameters<typeof ConfigError>[0][number]
 
