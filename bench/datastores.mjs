@@ -40,10 +40,12 @@ const time = (fn) => {
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const medicMs = []
+const snapMs = []
 const manualMs = []
 const deadMs = []
 for (let i = 0; i < runs; i++) {
   medicMs.push(time(() => spawnSync(process.execPath, [medic, 'check', 'redis', 'mysql', '--json', '-c', join(dir, 'healthy.yaml')], { stdio: 'ignore' })))
+  snapMs.push(time(() => spawnSync(process.execPath, [medic, 'check', 'redis', 'mysql', '--json', '--window', '0', '-c', join(dir, 'healthy.yaml')], { stdio: 'ignore' })))
   manualMs.push(time(byHand))
   deadMs.push(time(() => spawnSync(process.execPath, [medic, 'check', 'redis', 'mysql', '--json', '--timeout', '1s', '-c', join(dir, 'dead.yaml')], { stdio: 'ignore' })))
 }
@@ -52,6 +54,7 @@ const slowest = report.checks.reduce((a, c) => (c.durationMs > a.durationMs ? c 
 console.log(`runs: ${runs} (medians)`)
 console.log(`medic check redis mysql --json (whole process, ${report.checks.length} checks, status ${report.status}): ${median(medicMs).toFixed(0)} ms; medic's own run ${report.durationMs} ms, slowest check ${slowest.id} ${slowest.durationMs} ms`)
 console.log(`by hand (5 redis-cli + 5 mariadb -e):                       ${median(manualMs).toFixed(0)} ms`)
+console.log(`same with --window 0 (snapshot, no observation window): ${median(snapMs).toFixed(0)} ms; ratio to by hand ${(median(snapMs) / median(manualMs)).toFixed(2)}`)
 console.log(`ratio medic / by hand:                                      ${(median(medicMs) / median(manualMs)).toFixed(2)}`)
 console.log(`dead Redis and MariaDB (blackholed), --timeout 1s:           ${median(deadMs).toFixed(0)} ms (max ${Math.max(...deadMs).toFixed(0)} ms; goal ≤ 1500 ms)`)
 stack.kill()

@@ -49,11 +49,13 @@ function time(fn) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
 const medicMs = []
+const snapMs = []
 const manualMs = []
 const deadMs = []
 for (let i = 0; i < runs; i++) {
   // Alternate the two so machine noise hits both alike.
   medicMs.push(time(() => spawnSync(process.execPath, [medic, 'check', 'postgres', 'http', '--json', '-c', join(dir, 'healthy.yaml')], { stdio: 'ignore' })))
+  snapMs.push(time(() => spawnSync(process.execPath, [medic, 'check', 'postgres', 'http', '--json', '--window', '0', '-c', join(dir, 'healthy.yaml')], { stdio: 'ignore' })))
   manualMs.push(
     time(() => {
       for (const q of manualQueries) execFileSync('psql', [pg, '-XAtqc', q], { stdio: 'ignore' })
@@ -67,6 +69,7 @@ const report = JSON.parse(out.stdout)
 console.log(`runs: ${runs} (medians)`)
 console.log(`medic check postgres http --json (whole process, ${report.checks.length} checks, status ${report.status}): ${median(medicMs).toFixed(0)} ms; medic's own run: ${report.durationMs} ms`)
 console.log(`by hand (${manualQueries.length} psql + 1 curl):                               ${median(manualMs).toFixed(0)} ms`)
+console.log(`same with --window 0 (snapshot, no observation window): ${median(snapMs).toFixed(0)} ms; ratio to by hand ${(median(snapMs) / median(manualMs)).toFixed(2)}`)
 console.log(`ratio medic / by hand:                                              ${(median(medicMs) / median(manualMs)).toFixed(2)}`)
 console.log(`with a blackholed API and database, --timeout 1s:                   ${median(deadMs).toFixed(0)} ms (max ${Math.max(...deadMs).toFixed(0)} ms; goal ≤ 1500 ms)`)
 stack.kill()

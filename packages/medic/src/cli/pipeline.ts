@@ -32,6 +32,7 @@ export interface CommonOptions {
   exitZero?: boolean
   color?: boolean
   verbose?: boolean
+  window?: string
 }
 
 /** The options every reporting command takes (README "Common options"). */
@@ -45,6 +46,7 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--exit-zero', 'exit 0 whatever is found (bad arguments still exit 3)')
     .option('--no-color', 'no colour even on a terminal (NO_COLOR is honoured too)')
     .option('-v, --verbose', 'show timings and every check')
+    .option('-w, --window <duration>', 'how long checks that watch counters rise (deadlocks, evictions, 5xx, CPU...) observe: 0 for a snapshot, default 500ms')
 }
 
 export interface Loaded {
@@ -139,6 +141,16 @@ export function outputOptions(opts: CommonOptions, io: CliIO) {
   return { format, color }
 }
 
+/** `--window`: the observation window of every check that has one, over what the config says. */
+function withWindow(config: MedicConfig, plan: PlannedCheck[], text: string): MedicConfig {
+  const windowMs = /^\s*0+\s*(ms|s)?\s*$/.test(text) ? 0 : parseDuration(text, '--window')
+  const thresholds = { ...config.thresholds }
+  for (const { check } of plan) {
+    if ('windowMs' in check.meta.defaults) thresholds[check.meta.id] = { ...(thresholds[check.meta.id] ?? {}), windowMs }
+  }
+  return { ...config, thresholds }
+}
+
 export async function executePlan(
   plan: PlannedCheck[],
   loaded: Loaded,
@@ -147,6 +159,7 @@ export async function executePlan(
   diagnose?: (results: CheckResult[]) => Diagnosis | Promise<Diagnosis>,
 ): Promise<{ report: RunReport; exitCode: number }> {
   const timeoutMs = opts.timeout ? parseDuration(opts.timeout, '--timeout') : loaded.config.timeoutMs
+  if (opts.window !== undefined) loaded = { ...loaded, config: withWindow(loaded.config, plan, opts.window) }
   const progress = progressReporter(io.stderr, io.stderrIsTTY)
   const startedAt = new Date()
   const t0 = performance.now()

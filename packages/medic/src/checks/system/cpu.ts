@@ -19,6 +19,8 @@ export default defineCheck({
     },
   },
   async run(ctx, o) {
+    // CPU share needs some ticks to count (100 per second): never sample under 100 ms.
+    o = { ...o, windowMs: Math.max(100, o.windowMs) }
     const a = await cpuTimes()
     await new Promise<void>((resolve, reject) => {
       const t = setTimeout(resolve, o.windowMs)

@@ -19,6 +19,13 @@ describe('medic metrics <url>', () => {
     expect(r.code).toBe(2)
   })
 
+  it('--window 0 takes a snapshot: no observation window', async () => {
+    const t0 = performance.now()
+    const r = await runCli(['metrics', app.url, '--json', '--window', '0'])
+    expect(JSON.parse(r.stdout).checks.every((c: { durationMs: number }) => c.durationMs < 400)).toBe(true)
+    expect(performance.now() - t0).toBeLessThan(1500)
+  })
+
   it('reports an unreachable endpoint as critical, and a non-URL as a usage error', async () => {
     const port = await freePort()
     const dead = await runCli(['metrics', `http://127.0.0.1:${port}/metrics`, '--format', 'nagios'])
