@@ -2,6 +2,7 @@
  * The contract every check keeps (STYLE.md, ESLint-style parity): ids well formed, finding ids in
  * FINDINGS.md, a test file beside each check, a doc section per family, a README section per family.
  */
+import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -49,6 +50,12 @@ describe('check contract', () => {
       }
     }
     expect(missing).toEqual([])
+  })
+
+  it('README.md check sections equal packages/medic/docs/checks (scripts/readme-checks.mjs)', () => {
+    const r = spawnSync(process.execPath, [join(repoRoot, 'scripts/readme-checks.mjs'), '--check'], { encoding: 'utf8' })
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
   })
 
   it('every family with checks has its doc and its README section', () => {
