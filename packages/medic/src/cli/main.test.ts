@@ -75,8 +75,10 @@ describe('medic CLI', () => {
   it('writes one JSON document with schemaVersion for --json', async () => {
     const r = await runCli(['--json'], { cwd: withConfig('json', 'targets: {}\n') })
     const doc = JSON.parse(r.stdout)
-    expect(doc).toMatchObject({ schemaVersion: 1, status: 'ok', targets: [], checks: [], findings: [] })
-    expect(r.code).toBe(0)
+    // An empty config checks nothing: that is UNKNOWN (exit 3) with a note, never a green OK.
+    expect(doc).toMatchObject({ schemaVersion: 1, status: 'unknown', targets: [], checks: [], findings: [] })
+    expect(doc.notes.join('\n')).toContain('nothing was checked')
+    expect(r.code).toBe(3)
   })
 
   it('diagnose 401 --token ranks an expired token first and never prints the token or the secret', async () => {

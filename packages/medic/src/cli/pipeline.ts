@@ -166,6 +166,8 @@ export async function executePlan(
   const results = await runChecks(plan, { config: loaded.config, timeoutMs, concurrency: loaded.config.concurrency, onProgress: progress.update })
   progress.clear()
   const diagnosis = diagnose ? await diagnose(results) : undefined
+  if (plan.length === 0) loaded.notes.push('nothing was checked: no target of a kind this needs (medic list shows which checks run on which kinds)')
+  else if (results.every((r) => r.status === 'skipped')) loaded.notes.push('every check was skipped (-v shows why), so nothing is known to be fine')
   const report = buildReport({ results, targets: loaded.targets, startedAt, durationMs: performance.now() - t0, notes: loaded.notes, diagnosis, redactor: loaded.redactor })
   const { format, color } = outputOptions(opts, io)
   io.stdout(loaded.redactor.redact(render(report, format, { color, verbose: opts.verbose })))

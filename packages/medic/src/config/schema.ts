@@ -81,7 +81,8 @@ export const configSchema = z
     deploys: z.array(z.object({ at: z.string(), what: z.string() }).strict()).default([]),
     /** Default per-check deadline in milliseconds. */
     timeoutMs: z.number().int().positive().default(5000),
-    concurrency: z.number().int().positive().default(16),
+    /** Checks running at once. Most wait on the network; one connection per target is shared. */
+    concurrency: z.number().int().positive().default(32),
   })
   .strict()
 

@@ -21,6 +21,19 @@ describe('redaction', () => {
     expect(r.redact('api_key: "abcdef123"')).toBe('api_key: "***"')
   })
 
+  it('masks the start of a known secret cut short by a length limit', () => {
+    const r = new Redactor()
+    r.add('JwtEnvSecret_0123456789')
+    expect(r.redact('health says: bad key JwtEnvSe… (truncated)')).toBe('health says: bad key ***… (truncated)')
+  })
+
+  it('leaves numbers with units and MySQL\'s YES/NO alone', () => {
+    const r = new Redactor()
+    expect(r.redact('auth.auth.apikey=12ms auth.token=3ms')).toBe('auth.auth.apikey=12ms auth.token=3ms')
+    expect(r.redact("Access denied for user 'root'@'127.0.0.1' (using password: YES)")).toBe("Access denied for user 'root'@'127.0.0.1' (using password: YES)")
+    expect(r.redact('password=hunter22 token: abc123def')).toBe('password=*** token: ***')
+  })
+
   it('leaves ordinary text alone', () => {
     const r = new Redactor()
     const text = 'used 97 of 97 usable slots (max_connections 100, 3 reserved) at 127.0.0.1:5432'

@@ -17,7 +17,9 @@ const PATTERNS: [RegExp, string][] = [
   [/\b((?:sk|pk|rk)[-_](?:live_|test_|proj-|ant-)?)[A-Za-z0-9_-]{12,}/g, `$1${MASK}`],
   [/\b(xox[abpr]-|ghp_|gho_|github_pat_|AKIA)[A-Za-z0-9_-]{10,}/g, `$1${MASK}`],
   // key=value pairs whose key names a secret (password=..., api_key: ...)
-  [/\b([A-Za-z0-9_]*?(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)["']?\s*[=:]\s*["']?)([^\s"',;&]{3,})/gi, `$1${MASK}`],
+  // Not: plain numbers with a unit (Nagios perfdata `auth.apikey=12ms`) or the words MySQL uses in
+  // "using password: YES".
+  [/\b([A-Za-z0-9_]*?(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)["']?\s*[=:]\s*["']?)(?!(?:[\d.]+(?:ms|s|%|B|KB|MB)?|YES|NO|true|false|null|none|\*\*\*)(?:[\s"',;&)]|$))([^\s"',;&]{3,})/gi, `$1${MASK}`],
 ]
 
 export class Redactor {
@@ -52,6 +54,20 @@ export class Redactor {
     if (this.sorted === null) this.sorted = [...this.secrets].sort((a, b) => b.length - a.length)
     for (const s of this.sorted) {
       if (out.includes(s)) out = out.split(s).join(MASK)
+    }
+    // A secret cut short by a length limit ("…key JwtEnvSe…") still gives away its start.
+    if (out.includes('…')) {
+      for (const s of this.sorted) {
+        for (let k = s.length - 1; k >= 4; k--) {
+          // A provider's scheme prefix (`sk_live_…`, `sk-proj-…`) is shown on purpose: it is not secret.
+          if (/^[a-z]{2,4}[-_](?:[a-z]{2,8}[-_])?$/i.test(s.slice(0, k))) break
+          const head = `${s.slice(0, k)}…`
+          if (out.includes(head)) {
+            out = out.split(head).join(`${MASK}…`)
+            break
+          }
+        }
+      }
     }
     for (const [re, rep] of PATTERNS) out = out.replace(re, rep)
     return out

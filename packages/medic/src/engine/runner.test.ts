@@ -44,6 +44,20 @@ describe('runner', () => {
     expect(took).toBeLessThan(1100) // four 300 ms checks in series would take 1200 ms
   })
 
+  it('starts checks round-robin across targets, so dead targets time out together', async () => {
+    const targets = ['a', 'b', 'c'].map((id) => ({ ...target, id }))
+    // Each target: a connect that hangs until the deadline, then checks that need it.
+    const connect = fake('t.connect', async (ctx) => {
+      await ctx.shared.get(`conn:${ctx.target.id}`, () => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('no answer')))))
+    })
+    const plan = targets.flatMap((t) => [connect, connect, connect].map((check) => ({ check, target: t })))
+    const t0 = performance.now()
+    const results = await runChecks(plan, { config, timeoutMs: 300, concurrency: 3 })
+    // With three slots filled target by target this took three deadlines; round-robin takes one.
+    expect(performance.now() - t0).toBeLessThan(800)
+    expect(results.map((r) => r.target)).toEqual(['a', 'a', 'a', 'b', 'b', 'b', 'c', 'c', 'c'])
+  })
+
   it('caps concurrency', async () => {
     let running = 0
     let peak = 0

@@ -118,16 +118,36 @@ export async function runOne(planned: PlannedCheck, opts: RunOptions, shared: Re
   }
 }
 
+/**
+ * The order checks start in: round-robin across targets (first check of every target, then the
+ * second...). The first check of a target usually opens its connection; with several dead
+ * targets, their connects then time out together instead of one target's checks filling every
+ * slot while the others queue — total time stays near one deadline, not one per target.
+ */
+export function startOrder(plan: PlannedCheck[]): number[] {
+  const byTarget = new Map<string, number[]>()
+  plan.forEach((p, i) => {
+    const list = byTarget.get(p.target.id) ?? []
+    list.push(i)
+    byTarget.set(p.target.id, list)
+  })
+  const lists = [...byTarget.values()]
+  const order: number[] = []
+  for (let round = 0; order.length < plan.length; round++) for (const l of lists) if (round < l.length) order.push(l[round])
+  return order
+}
+
 /** Run every planned check; results come back in plan order whatever order they finished in. */
 export async function runChecks(plan: PlannedCheck[], opts: RunOptions): Promise<CheckResult[]> {
   const shared = new ResourceCache()
   const results: CheckResult[] = new Array(plan.length)
   const running = new Set<string>()
+  const order = startOrder(plan)
   let next = 0
   let done = 0
   const worker = async () => {
     while (next < plan.length) {
-      const i = next++
+      const i = order[next++]
       const p = plan[i]
       if (isDisabled(p.check.meta.id, opts.config, p.target)) {
         results[i] = { id: p.check.meta.id, target: p.target.id, status: 'skipped', durationMs: 0, reason: 'disabled in config', findings: [], evidence: [], observations: {} }

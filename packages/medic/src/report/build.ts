@@ -17,6 +17,8 @@ export function overallStatus(findings: Finding[], results: CheckResult[]): Over
   if (findings.some((f) => f.severity === 'warning')) return 'warning'
   // A check that could not run leaves the answer incomplete: say UNKNOWN rather than a false OK.
   if (results.some((r) => r.status === 'error')) return 'unknown'
+  // Nothing checked is not "all fine".
+  if (results.every((r) => r.status === 'skipped')) return 'unknown'
   return 'ok'
 }
 
@@ -40,5 +42,26 @@ export function buildReport(input: BuildInput): RunReport {
     ...(input.diagnosis ? { diagnosis: input.diagnosis } : {}),
     notes: input.notes ?? [],
   }
-  return input.redactor.redactDeep(report)
+  return sanitizeDeep(input.redactor.redactDeep(report))
+}
+
+/**
+ * Text from the outside world (health bodies, log lines, server errors) may carry terminal control
+ * sequences: shown raw they could clear the screen or retitle the terminal. Keep newlines and tabs,
+ * make every other control character visible.
+ */
+export function sanitize(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`)
+}
+
+function sanitizeDeep<T>(value: T): T {
+  if (typeof value === 'string') return sanitize(value) as T
+  if (Array.isArray(value)) return value.map(sanitizeDeep) as T
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(value)) out[k] = sanitizeDeep(v)
+    return out as T
+  }
+  return value
 }

@@ -123,6 +123,30 @@ describe('reports', () => {
     expect(line).toContain('| critical=1;;1 warning=1;1 checks=5 errors=1 duration=0.431s db.postgres.connections=12ms')
   })
 
+  it('shows control characters from the outside world as visible escapes, never raw', () => {
+    const r = report()
+    const evil = buildReport({
+      results: [{ ...results()[2], status: 'problem', findings: [{ ...results()[0].findings[0], title: 'db\u001b[2J down', evidence: [{ label: 'body', observed: '\u001b]0;pwned\u0007 ok\nnext' }] }] }],
+      targets,
+      startedAt: new Date(),
+      durationMs: 1,
+      redactor: new Redactor(),
+    })
+    for (const format of FORMATS) {
+      const out = render(evil, format, { color: false })
+      expect(out).not.toMatch(/\u001b|\u0007/)
+      expect(format === 'json' ? JSON.parse(out).findings[0].title : out).toContain('db\\x1b[2J down')
+    }
+    expect(evil.findings[0].evidence[0].observed).toBe('\\x1b]0;pwned\\x07 ok\nnext')
+    void r
+  })
+
+  it('is UNKNOWN, not OK, when every check was skipped or none ran', () => {
+    const skipped = { ...results()[3] }
+    expect(buildReport({ results: [skipped], targets, startedAt: new Date(), durationMs: 1, redactor: new Redactor() }).status).toBe('unknown')
+    expect(buildReport({ results: [], targets, startedAt: new Date(), durationMs: 1, redactor: new Redactor() }).status).toBe('unknown')
+  })
+
   it('exit codes follow Nagios, with --fail-on and --exit-zero', () => {
     const r = report()
     expect(exitCodeFor(r)).toBe(2)
