@@ -1,5 +1,5 @@
 // redis.connect against throwaway redis-servers (test/helpers/redis-server.ts) and dead ports.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import check from './connect.js'
 import memory from './memory.js'
 import { evidenceText, findingOf, runCheck } from '../../../test/helpers/check-tester.js'
@@ -88,6 +88,44 @@ describe('redis.connect', () => {
     const m = await runCheck(memory, { kind: 'redis', url: pw.url('limited', RO_PW) }, { secrets })
     expect(m.status).toBe('skipped')
     expect(m.reason).toMatch(/INFO refused for Redis user "limited" \(NOPERM.*\): used memory, maxmemory and the eviction policy unknown/)
+  })
+
+  test('database index out of range: the check errors saying the database does not exist; the other checks skip', async () => {
+    const url = `${pw.url('', PW)}/99`
+    const r = await runCheck(check, { kind: 'redis', url }, { secrets })
+    expect(r.status).toBe('error')
+    expect(r.findings).toEqual([])
+    expect(r.reason).toContain('database 99 does not exist (databases = 16)')
+    expect(r.observations['redis.reachable']).toBe(true)
+    expect(r.observations['redis.connectFailure']).toBe('bad-db')
+    const m = await runCheck(memory, { kind: 'redis', url }, { secrets })
+    expect(m.status).toBe('skipped')
+    expect(m.reason).toContain('database 99 does not exist')
+  })
+
+  test('a database in range is selected: ok, and the evidence names it', async () => {
+    const r = await runCheck(check, { kind: 'redis', url: `${pw.url('app', APP_PW)}/3` }, { secrets })
+    expect(r.status).toBe('ok')
+    expect(r.evidence[0].observed).toMatch(/^PONG in \d+ ms \(user app, db 3\)/)
+  })
+
+  test('a password given to a server that needs none: ok, nothing printed by the driver, the evidence says the password is ignored', async () => {
+    const warn = vi.spyOn(console, 'warn')
+    const error = vi.spyOn(console, 'error')
+    const log = vi.spyOn(console, 'log')
+    try {
+      const r = await runCheck(check, { kind: 'redis', url: open.url('', 'Unneeded-Pw-41') }, { secrets: ['Unneeded-Pw-41'] })
+      expect(r.status).toBe('ok')
+      expect(r.evidence.map((e) => `${e.label}: ${e.observed}`).join('\n')).toContain(
+        'AUTH: a password was supplied but the default user needs none (the server ignores it)',
+      )
+      expect(r.observations['redis.passwordIgnored']).toBe(true)
+      expect([...warn.mock.calls, ...error.mock.calls, ...log.mock.calls]).toEqual([])
+    } finally {
+      warn.mockRestore()
+      error.mockRestore()
+      log.mockRestore()
+    }
   })
 
   test('refused port: unreachable (refused)', async () => {

@@ -47,6 +47,7 @@ const WHY: Record<ConnectFailure, string> = {
   denied: 'DENIED: protected mode refuses clients from other hosts while no password is set',
   maxclients: 'max number of clients reached',
   loading: 'LOADING: the server is loading its dataset into memory and refuses commands until done',
+  'bad-db': 'the database in the URL cannot be selected',
   other: 'unexpected error',
 }
 
@@ -71,6 +72,13 @@ export default defineCheck({
       ctx.observe('redis.reachable', false)
       if (!(err instanceof RedisConnectError)) throw err
       ctx.observe('redis.connectFailure', err.kind)
+      if (err.kind === 'bad-db') {
+        // Connected and authenticated, but the URL's database cannot be used. No finding in the
+        // catalog says this, so the check ends as an error whose reason says what to change.
+        ctx.observe('redis.reachable', true)
+        ctx.observe('redis.authFailed', false)
+        throw new Error(`${err.detail}; fix the number after the port in the URL (redis://host:6379/<db>) or raise "databases" in redis.conf`)
+      }
       const evidence: Evidence[] = [
         { label: 'connect', observed: `${WHY[err.kind]} after ${err.elapsedMs} ms`, expected: 'PONG' },
         { label: 'error', observed: err.detail },
@@ -94,12 +102,20 @@ export default defineCheck({
 
     ctx.observe('redis.reachable', true)
     ctx.observe('redis.authFailed', false)
+    ctx.observe('redis.db', session.endpoint.db)
+    const db = session.endpoint.db ? `, db ${session.endpoint.db}` : ''
     const evidence: Evidence[] = [
       {
         label: 'PING',
-        observed: session.pingError ? `answered "${session.pingError.split('.')[0]}" (connected and authenticated as ${session.user})` : `PONG in ${session.connectMs} ms (user ${session.user})`,
+        observed: session.pingError
+          ? `answered "${session.pingError.split('.')[0]}" (connected and authenticated as ${session.user}${db})`
+          : `PONG in ${session.connectMs} ms (user ${session.user}${db})`,
       },
     ]
+    ctx.observe('redis.passwordIgnored', session.passwordIgnored === true)
+    if (session.passwordIgnored) {
+      evidence.push({ label: 'AUTH', observed: 'a password was supplied but the default user needs none (the server ignores it)', expected: 'requirepass set, or no password in the URL' })
+    }
     let infoRefused: InfoRefused | undefined
     try {
       const { info } = await getInfo(ctx, session)

@@ -25,6 +25,7 @@ export type ConnectFailure =
   | 'denied' // protected mode refuses non-local clients without a password
   | 'maxclients' // maxclients reached: the server refuses new connections
   | 'loading' // the server is loading its dataset and answers nothing else yet
+  | 'bad-db' // SELECT of the URL's database failed (index out of range, not allowed)
   | 'other'
 
 export class RedisConnectError extends Error {
@@ -65,7 +66,12 @@ export interface RedisSession {
   connectMs: number
   /** PING answered with an error that still proves the server is up (MISCONF, NOPERM). */
   pingError?: string
+  /** A password was supplied but the server's default user needs none (AUTH said so; Redis ignores it). */
+  passwordIgnored?: boolean
 }
+
+/** SELECT of the URL's database was refused (told apart from a failed connection). */
+class SelectFailed extends Error {}
 
 /** Host, port, credentials and db from a redis:// or rediss:// URL (already validated by the schema). */
 export function endpointOf(url: string): RedisEndpoint {
@@ -213,12 +219,12 @@ export async function openSession(target: { options: Record<string, unknown> }, 
   const tls = tlsOptions(ep, target.options)
   const started = performance.now()
   const budget = Math.max(200, Math.round(budgetMs))
+  // AUTH, CLIENT SETNAME and SELECT are sent by us, not by ioredis: it prints its own warnings to
+  // stderr (a password the server does not need) and swallows a failed SELECT, so a database index
+  // out of range would look healthy while the app gets "ERR DB index is out of range".
   const options: RedisOptions = {
     host: ep.host,
     port: ep.port,
-    username: ep.user,
-    password: ep.password,
-    db: ep.db,
     ...(tls ? { tls } : {}),
     lazyConnect: true,
     enableOfflineQueue: false,
@@ -227,7 +233,6 @@ export async function openSession(target: { options: Record<string, unknown> }, 
     retryStrategy: () => null,
     reconnectOnError: () => false,
     autoResubscribe: false,
-    connectionName: 'medic',
     // For TLS this covers the handshake too; keep a little time to tell the two apart afterwards.
     connectTimeout: tls ? Math.max(100, budget - 200) : budget,
   }
@@ -251,14 +256,43 @@ export async function openSession(target: { options: Record<string, unknown> }, 
     if (signal?.aborted) resolve('timeout')
     signal?.addEventListener('abort', () => resolve('timeout'), { once: true })
   })
+  let passwordIgnored = false
+  let pingError: string | undefined
   const attempt = (async () => {
     await client.connect()
-    return client.ping()
+    if (ep.password !== undefined) {
+      try {
+        await client.call('AUTH', ...(ep.user ? [ep.user, ep.password] : [ep.password]))
+      } catch (err) {
+        // Redis 6+: "AUTH <password> called without any password configured for the default user";
+        // Redis 5: "Client sent AUTH, but no password is set". The connection works without it.
+        if (!/without any password configured|no password is set/i.test((err as Error).message)) throw err
+        passwordIgnored = true
+      }
+    }
+    // The name lets the other checks leave medic's own session out (CLIENT LIST, SLOWLOG).
+    client.call('CLIENT', 'SETNAME', 'medic').catch(() => {})
+    let reply: string | undefined
+    try {
+      reply = await client.ping()
+    } catch (err) {
+      // PING itself is refused (MISCONF on a primary whose last save failed; NOPERM for an ACL
+      // user without +ping), yet the server is up and we are authenticated.
+      if (!/^MISCONF|^NOPERM/.test((err as Error).message)) throw err
+      pingError = (err as Error).message
+    }
+    if (ep.db) {
+      try {
+        await client.select(ep.db)
+      } catch (err) {
+        throw new SelectFailed((err as Error).message)
+      }
+    }
+    return reply ?? ''
   })()
   attempt.catch(() => {})
 
   let pong: string | undefined
-  let pingError: string | undefined
   try {
     const outcome = await Promise.race([attempt, timeout, aborted])
     if (outcome === 'timeout') {
@@ -274,10 +308,17 @@ export async function openSession(target: { options: Record<string, unknown> }, 
     const e = err as Error
     errors.unshift(e)
     const reply = classifyReply(e.message)
-    if (/^MISCONF|^NOPERM/.test(e.message)) {
-      // PING itself is refused (MISCONF on a primary whose last save failed; NOPERM for an ACL
-      // user without +ping), yet the server is up and we are authenticated.
-      pingError = e.message
+    if (e instanceof SelectFailed) {
+      if (/out of range|invalid DB index/i.test(e.message)) {
+        // How many databases there are (CONFIG may be refused to this user: then say less).
+        const databases = await Promise.race([
+          client.call('CONFIG', 'GET', 'databases').then((r) => (Array.isArray(r) ? String(r[1] ?? '') : '')),
+          wait(Math.max(50, budget - elapsed() - 50)).then(() => ''),
+        ]).catch(() => '')
+        const range = /^\d+$/.test(databases) ? ` (databases = ${databases})` : ''
+        fail('bad-db', `database ${ep.db} does not exist${range}: SELECT ${ep.db} answered "${e.message}"`)
+      }
+      fail('bad-db', `SELECT ${ep.db} refused: ${e.message}`)
     } else if (reply === 'loading') {
       // INFO is served while loading: say how far along it is.
       const progress = await Promise.race([client.info('persistence').then(parseInfo), wait(Math.max(50, budget - elapsed() - 50)).then(() => undefined)]).catch(() => undefined)
@@ -301,8 +342,8 @@ export async function openSession(target: { options: Record<string, unknown> }, 
   } finally {
     clearTimeout(timer)
   }
-  if (pong !== undefined && pong !== 'PONG') fail('other', `PING answered "${pong}"`)
-  return { client, endpoint: ep, user: ep.user ?? 'default', connectMs: elapsed(), pingError }
+  if (pong !== undefined && pong !== 'PONG' && !pingError) fail('other', `PING answered "${pong}"`)
+  return { client, endpoint: ep, user: ep.user ?? 'default', connectMs: elapsed(), pingError, passwordIgnored }
 }
 
 const SESSION = (id: string) => `redis:session:${id}`
@@ -324,7 +365,9 @@ export async function requireSession(ctx: CheckContext): Promise<RedisSession> {
     return await getSession(ctx)
   } catch (err) {
     const kind = err instanceof RedisConnectError ? err.kind : 'unknown'
-    return ctx.skip(`${ctx.target.address} cannot be used (${kind}; see redis.connect)`)
+    // A missing database is said in full: "bad-db" alone would not tell the user what to change.
+    const why = err instanceof RedisConnectError && kind === 'bad-db' ? err.detail.split(': SELECT')[0] : kind
+    return ctx.skip(`${ctx.target.address} cannot be used (${why}; see redis.connect)`)
   }
 }
 
