@@ -1,4 +1,7 @@
-/** The `migrations: {tool, dir}` of a postgres/mysql target, or a skip saying what is missing. */
+/**
+ * The `migrations: {tool, dir}` of a postgres/mysql target. No `migrations:` is a skip (nothing to
+ * compare); a configured dir that does not exist is an error (a configuration mistake).
+ */
 import { existsSync, statSync } from 'node:fs'
 import { isAbsolute, relative, resolve } from 'node:path'
 import type { CheckContext } from '../../engine/check.js'
@@ -18,7 +21,11 @@ export function migrationSettings(ctx: CheckContext): MigrationSettings {
   // `baseDir` (set by whoever builds the target, e.g. the CLI's cwd) else the working directory.
   const base = typeof ctx.target.options.baseDir === 'string' && ctx.target.options.baseDir ? resolve(ctx.target.options.baseDir) : process.cwd()
   const dir = isAbsolute(m.dir) ? m.dir : resolve(base, m.dir)
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) ctx.skip(`migrations dir ${m.dir} not found (resolved to ${dir})`)
+  // A folder the user configured that is not there is their mistake to see (status error, `?`, run
+  // UNKNOWN), not a quiet skip: the checks would otherwise look fine without having looked at all.
+  const where = isAbsolute(m.dir) ? '' : ` (relative to ${base})`
+  if (!existsSync(dir)) throw new Error(`migrations.dir ${m.dir} not found${where}`)
+  if (!statSync(dir).isDirectory()) throw new Error(`migrations.dir ${m.dir} is not a folder${where}`)
   const rel = relative(base, dir)
   return { tool: m.tool ?? 'alembic', dir, shownDir: rel && !rel.startsWith('..') ? rel : dir }
 }

@@ -208,11 +208,11 @@ describe('migrations checks: prerequisites', () => {
     }
   })
 
-  it('no migrations config or a missing folder: skipped with the reason', async () => {
+  it('no migrations config: skipped with the reason; a missing folder: error (a config mistake)', async () => {
     const none = await runCheck(status, { kind: 'postgres', url: 'postgres://app@127.0.0.1:1/app' })
     expect(none.status).toBe('skipped')
     expect(none.reason).toContain('no `migrations: {tool, dir}`')
-    const gone = await runCheck(heads, { kind: 'postgres', url: 'postgres://app@127.0.0.1:1/app', migrations: { tool: 'alembic', dir: '/nonexistent/versions' } })
-    expect(gone.reason).toContain('migrations dir /nonexistent/versions not found')
+    const gone = await runCheck(status, { kind: 'postgres', url: 'postgres://app@127.0.0.1:1/app', migrations: { tool: 'alembic', dir: '/nonexistent/versions' } })
+    expect(gone).toMatchObject({ status: 'error', reason: 'migrations.dir /nonexistent/versions not found' })
   })
 })
