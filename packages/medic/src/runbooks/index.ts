@@ -57,6 +57,7 @@ export function parseRunbook(text: string, file: string): Runbook {
       cause[kind].forEach((p, pi) => {
         const path = ['causes', ci, kind, pi]
         if (p.finding && !known.has(p.finding)) problems.push({ file, line: lineAt(path), path: path.join('.'), message: `unknown finding id "${p.finding}" (see FINDINGS.md / medic list)` })
+        if (p.check && !checkIds.has(p.check) && !FAMILIES.has(p.check)) problems.push({ file, line: lineAt(path), path: path.join('.'), message: `unknown check "${p.check}" (see medic list)` })
         if (p.observation && !parseCondition(p.observation)) problems.push({ file, line: lineAt(path), path: path.join('.'), message: `cannot read observation condition "${p.observation}" (expected key, !key or key >= 80)` })
         if (p.match) {
           try {

@@ -21,6 +21,8 @@ function evidenceSummary(f: Finding): string {
 
 interface Match {
   hit: boolean
+  /** The read-only commands of the findings behind the point: they name the real host and port. */
+  commands: string[]
   details: { detail: string; finding?: string; observation?: string; check?: string }[]
   /** The point's source check did not run. */
   unknown: string[]
@@ -44,6 +46,7 @@ function matchPoint(p: RunbookPoint, results: CheckResult[]): Match {
         : []
     return {
       hit: hits.length > 0,
+      commands: hits.flatMap((f) => f.commands),
       details: hits.slice(0, 3).map((f) => ({ finding: f.id, detail: p.detail ? `${p.detail} — ${f.title}${evidenceSummary(f)} [${f.target}]` : `${f.title}${evidenceSummary(f)} [${f.target}]` })),
       unknown,
     }
@@ -59,12 +62,13 @@ function matchPoint(p: RunbookPoint, results: CheckResult[]): Match {
         details.push({ observation: cond.key, detail: `${p.detail ?? p.observation}: ${cond.key} = ${String(r.observations[cond.key])} [${r.target}]` })
       }
     }
-    return { hit, details: details.slice(0, 3), unknown: [] }
+    return { hit, commands: [], details: details.slice(0, 3), unknown: [] }
   }
   const rs = results.filter((r) => r.id === p.check || r.id.startsWith(`${p.check}.`))
   const hits = rs.filter((r) => r.status === (p.status ?? 'problem'))
   return {
     hit: hits.length > 0,
+    commands: [],
     details: hits.slice(0, 3).map((r) => ({ check: r.id, detail: `${p.detail ?? `${r.id} is ${r.status}`}${r.reason ? `: ${r.reason}` : ''} [${r.target}]` })),
     unknown: [],
   }
@@ -84,10 +88,12 @@ export function rank(runbook: Runbook, results: CheckResult[], plan: PlannedChec
     const refutes: CauseEvidence[] = []
     let miss = 1
     let unverified = false
+    const evidenceCommands: string[] = []
     let anyKnown = false
     for (const p of cause.supports) {
       const m = matchPoint(p, results)
       if (m.hit) {
+        evidenceCommands.push(...m.commands)
         miss *= 1 - p.weight
         for (const d of m.details) supports.push({ ...d, weight: p.weight })
       }
@@ -108,7 +114,10 @@ export function rank(runbook: Runbook, results: CheckResult[], plan: PlannedChec
     }
     if (unverified && supports.length > 0) score *= UNVERIFIED_DISCOUNT
     void anyKnown
-    return { id: cause.id, title: cause.title, score: Math.round(score * 100) / 100, supports, refutes, fix: cause.fix, commands: cause.commands }
+    // The findings' own commands come first: they carry the target's real address, while a
+    // runbook's commands are generic (default ports, no host).
+    const commands = [...new Set([...evidenceCommands, ...cause.commands])].slice(0, 6)
+    return { id: cause.id, title: cause.title, score: Math.round(score * 100) / 100, supports, refutes, fix: cause.fix, commands }
   })
   causes.sort((a, b) => b.score - a.score || b.supports.length - a.supports.length)
   const top = causes[0]

@@ -83,6 +83,18 @@ describe('built-in runbooks', () => {
     expect(other.missing).toEqual([{ check: 'postgres.idle-in-transaction', target: 'db2', reason: 'no permission' }])
   })
 
+  it('503 with Redis refusing the password ranks Redis first: a server that answers is not a usable one', () => {
+    const d = diagnoseSymptom(
+      books.find('503')!,
+      [result('redis.connect', 'cache', [{ ...finding('redis.auth-failed', 'cache', 'Redis refuses the password (WRONGPASS)'), commands: ['redis-cli -h 127.0.0.1 -p 16391 --askpass ping'] }], { 'redis.reachable': true })],
+      [],
+    )
+    expect(d.causes[0].id).toBe('redis-down')
+    expect(d.causes[0].score).toBeGreaterThanOrEqual(0.7)
+    // The finding's own command (the real port) comes before the runbook's generic ones.
+    expect(d.causes[0].commands[0]).toBe('redis-cli -h 127.0.0.1 -p 16391 --askpass ping')
+  })
+
   it('a healthy run names no likely cause and says so', () => {
     for (const symptom of ['500', '503', 'slow', 'startup', '401']) {
       const d = diagnoseSymptom(books.find(symptom)!, [result('postgres.connect', 'db', [], { 'postgres.reachable': true, 'postgres.slots.usedPct': 5, 'postgres.blocked.count': 0 }), result('redis.connect', 'cache', [], { 'redis.reachable': true })], [])
