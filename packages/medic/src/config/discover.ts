@@ -5,6 +5,7 @@
  * writes a secret to disk.
  */
 import { existsSync, readFileSync } from 'node:fs'
+import { access } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { userInfo } from 'node:os'
 import { resolve } from 'node:path'
@@ -12,6 +13,7 @@ import { parse as parseYaml } from 'yaml'
 import { readDotEnv } from './dotenv.js'
 import { interpolate } from './interpolate.js'
 import { detectMigrations } from '../checks/migrations/detect.js'
+import { listeningInodes } from '../system/proc.js'
 
 export interface Discovered {
   /** medic.yaml-shaped object with `${VAR}` references kept. */
@@ -49,6 +51,26 @@ export function kindOfUrl(url: string): 'postgres' | 'mysql' | 'redis' | 'qdrant
 /** `postgresql+asyncpg://...` -> `postgresql://...` (as a ${VAR} expression when possible). */
 function normaliseScheme(value: string): string {
   return value.replace(/^([a-z]+)\+[a-z0-9_]+:\/\//i, '$1://')
+}
+
+/**
+ * Is something listening on this local port? Read from /proc/net/tcp when we can: a TCP connect
+ * that hangs up before the handshake counts as an aborted connection on MySQL/MariaDB (and a
+ * warning in its logs), so medic must not knock on every port just to look.
+ */
+export async function localPortOpen(port: number, timeoutMs: number): Promise<boolean> {
+  if (await procNetReadable()) return (await listeningInodes(port)).size > 0
+  return tcpOpen('127.0.0.1', port, timeoutMs)
+}
+
+/** /proc/net/tcp is readable (Linux): its answer is authoritative. */
+async function procNetReadable(): Promise<boolean> {
+  try {
+    await access('/proc/net/tcp')
+    return true
+  } catch {
+    return false
+  }
 }
 
 export function tcpOpen(host: string, port: number, timeoutMs: number): Promise<boolean> {
@@ -192,7 +214,7 @@ export async function discover(
       if (!svc.port || covered.has(`${svc.kind}:${svc.port}`)) continue
       const user = svc.kind === 'mysql' ? 'root@' : svc.kind === 'postgres' ? 'postgres@' : ''
       const url = svc.kind === 'qdrant' ? `http://127.0.0.1:${svc.port}` : `${svc.kind}://${user}127.0.0.1:${svc.port}${svc.kind === 'redis' ? '' : '/'}`
-      if (!(await tcpOpen('127.0.0.1', svc.port, opts.probeTimeoutMs ?? 300))) continue
+      if (!(await localPortOpen(svc.port, opts.probeTimeoutMs ?? 300))) continue
       add(svc.name, { kind: svc.kind, url }, `compose service ${svc.name}`, svc.port)
     }
   }
@@ -207,7 +229,7 @@ export async function discover(
   })()
   const probes = await Promise.all(
     (opts.ports ?? DEFAULT_PORTS).filter((d) => !covered.has(`${d.kind}:${d.port}`) && !(d.kind !== 'http' && Object.values(targets).some((t) => t.kind === d.kind && portOf(String(t.url), d.port) === d.port))).map(
-      async (d) => ({ ...d, open: await tcpOpen('127.0.0.1', d.port, opts.probeTimeoutMs ?? 300) }),
+      async (d) => ({ ...d, open: await localPortOpen(d.port, opts.probeTimeoutMs ?? 300) }),
     ),
   )
   for (const d of probes) {
