@@ -102,6 +102,15 @@ describe('medic CLI', () => {
     expect(text.stdout).toMatch(/Symptom 401: most likely: The token has expired/)
   })
 
+  it('a DSN that does not parse in the environment is reported by config.urls, not a crash of discovery', async () => {
+    const cwd = mkdtempSync(join(dir, 'badurl-'))
+    const r = await runCli(['check', 'config', '--json'], { cwd, env: { DATABASE_URL: 'postgres://app:Disc#Pw@127.0.0.1:5432/app' } })
+    const doc = JSON.parse(r.stdout)
+    expect(doc.findings.map((f: { id: string }) => f.id)).toContain('config.invalid-url')
+    expect(r.code).toBe(2)
+    expect(r.stdout).not.toContain('Disc#Pw')
+  })
+
   it('init writes medic.yaml with ${VAR} references, never the secret, and refuses to overwrite', async () => {
     const cwd = mkdtempSync(join(dir, 'init-'))
     writeFileSync(join(cwd, '.env'), 'REDIS_URL=redis://:hunter2hunter2@127.0.0.1:1/0\nJWT_SECRET_KEY=abcdefabcdefabcdef\n')

@@ -78,6 +78,15 @@ describe('discovery', () => {
     expect(found.notes.join('\n')).toContain('found alembic migrations in alembic/versions')
   })
 
+  it('leaves out a target whose variable does not parse, and adds the env target so config.urls reports it', async () => {
+    const found = await discover(fresh(), { DATABASE_URL: 'postgres://u:pw@127.0.0.1:99999/db', REDIS_URL: 'not a url' }, { ports: [] })
+    expect(found.raw.targets.db).toBeUndefined()
+    expect(found.raw.targets.cache).toBeUndefined()
+    expect(found.raw.env).toMatchObject({ file: '.env' })
+    expect(found.notes.join('\n')).toContain('not checking db from env DATABASE_URL')
+    expect(found.notes.join('\n')).toContain('not checking REDIS_URL: not a postgres, mysql or redis URL')
+  })
+
   it('always adds this host, and says plainly when it found nothing else', async () => {
     const found = await discover(fresh(), {}, { ports: [] })
     expect(found.raw.targets).toEqual({ host: { kind: 'host' } })

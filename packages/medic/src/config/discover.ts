@@ -12,6 +12,7 @@ import { resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { readDotEnv } from './dotenv.js'
 import { interpolate } from './interpolate.js'
+import { targetSchema } from './targets.js'
 import { detectMigrations } from '../checks/migrations/detect.js'
 import { listeningInodes } from '../system/proc.js'
 
@@ -130,7 +131,19 @@ export async function discover(
   const has = (name: string) => Boolean(vars[name])
   const from = (name: string) => (name in env ? `env ${name}` : `.env ${name}`)
 
+  let badVariables = false
   const add = (id: string, target: Record<string, unknown>, source: string, port?: number) => {
+    // A variable that does not make a valid target (a DSN cut at an unquoted #, port 99999) must
+    // not stop the whole run: leave the target out, and let config.urls report the variable.
+    if (typeof target.url === 'string') {
+      const url = interpolate(target.url, vars, () => {})
+      const check = targetSchema.safeParse({ ...target, url })
+      if (!check.success) {
+        notes.push(`not checking ${id} from ${source}: ${check.error.issues[0]?.message ?? 'invalid'} (config.urls says why)`)
+        badVariables = true
+        return
+      }
+    }
     let unique = id
     for (let n = 2; targets[unique]; n++) unique = `${id}${n}`
     targets[unique] = target
@@ -160,7 +173,8 @@ export async function discover(
     const value = vars[name]!
     const kind = forced === 'qdrant' ? 'qdrant' : kindOfUrl(value)
     if (!kind || kind === 'http') {
-      notes.push(`ignored ${name}: not a postgres, mysql or redis URL`)
+      notes.push(`not checking ${name}: not a postgres, mysql or redis URL (config.urls says why)`)
+      badVariables = true
       continue
     }
     // Keep the variable reference; strip a driver suffix only when there is one.
@@ -270,7 +284,7 @@ export async function discover(
   if (!['production', 'staging', 'development'].includes(raw.environment)) {
     raw.environment = /prod/i.test(raw.environment) ? 'production' : /stag/i.test(raw.environment) ? 'staging' : 'development'
   }
-  if (dotenv.found) {
+  if (dotenv.found || badVariables) {
     const names = Object.keys(dotenv.values)
     raw.env = {
       file: '.env',
@@ -279,7 +293,7 @@ export async function discover(
       required: [],
       secrets: names.filter((n) => SECRET_NAMES.test(n) && !/_URL$|PASSWORD/.test(n)),
     }
-    sources.env = '.env'
+    sources.env = dotenv.found ? '.env' : 'the environment'
   }
   if (has('JWT_SECRET_KEY') || has('JWT_SECRET')) {
     raw.auth = { jwt: { secret: has('JWT_SECRET_KEY') ? '${JWT_SECRET_KEY}' : '${JWT_SECRET}' } }
