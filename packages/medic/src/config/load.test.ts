@@ -52,6 +52,12 @@ disable: [postgres.cache-hit-low]
     expect(problemsOf('targets:\n  db: { kind: postgres, url: "${DATABASE_URL}" }\n')).toBe('medic.yaml:2 targets.db.url: environment variable DATABASE_URL is not set')
   })
 
+  it('names the variable a bad value came from', () => {
+    expect(problemsOf('targets:\n  db: { kind: postgres, url: "${DATABASE_URL}" }\n', { DATABASE_URL: 'postgres://u:p@h:99999/x' })).toBe(
+      'medic.yaml:2 targets.db.url: is not a valid URL (expected postgres://host:port/...) (value from $DATABASE_URL)',
+    )
+  })
+
   it('rejects an unknown kind, listing the known ones', () => {
     expect(problemsOf('targets:\n  q: { kind: mongo, url: "mongodb://x" }\n')).toMatch(/medic\.yaml:2 targets\.q\.kind: unknown kind; expected one of http, postgres, mysql, redis/)
   })

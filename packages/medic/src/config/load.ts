@@ -50,7 +50,7 @@ function describeIssue(issue: z.ZodIssue): string {
 }
 
 /** Walk scalars of the YAML tree, expanding `${VAR}` in place so positions stay known. */
-function expandVariables(doc: Document, vars: Record<string, string | undefined>, file: string, counter: LineCounter, problems: Problem[]) {
+function expandVariables(doc: Document, vars: Record<string, string | undefined>, file: string, counter: LineCounter, problems: Problem[], used: Map<string, string[]>) {
   const visit = (node: unknown, path: (string | number)[]) => {
     if (isMap(node)) {
       for (const pair of node.items) {
@@ -60,6 +60,7 @@ function expandVariables(doc: Document, vars: Record<string, string | undefined>
     } else if (isSeq(node)) {
       node.items.forEach((item, i) => visit(item, [...path, i]))
     } else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('${')) {
+      used.set(keyPath(path), [...node.value.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]))
       node.value = interpolate(node.value, vars, ({ variable }) => {
         problems.push({
           file,
@@ -88,7 +89,8 @@ export function parseConfig(text: string, file: string, env: Record<string, stri
     )
   }
   const problems: Problem[] = []
-  expandVariables(doc, env, file, counter, problems)
+  const used = new Map<string, string[]>()
+  expandVariables(doc, env, file, counter, problems, used)
   if (problems.length > 0) {
     throw new ConfigError(problems, 'Export the variable, add it to .env, or give a default: ${NAME:-value}.')
   }
@@ -104,7 +106,8 @@ export function parseConfig(text: string, file: string, env: Record<string, stri
         // An unknown key points at its own line, not at the mapping that holds it.
         line: lineOf(doc, counter, issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path),
         path: keyPath(issue.path),
-        message: describeIssue(issue),
+        // A bad value that came from the environment is fixed there, not in this file: say which variable.
+        message: `${describeIssue(issue)}${used.has(keyPath(issue.path)) ? ` (value from ${used.get(keyPath(issue.path))!.map((v) => `$${v}`).join(', ')})` : ''}`,
       })),
       'See the "Config file" section of the README for the expected shape.',
     )
