@@ -3,8 +3,11 @@
  * (rates are the difference), or a Prometheus-compatible query API asked in PromQL.
  * One fetch per target per run, shared by every metrics check through ctx.shared.
  */
+import { createRequire } from 'node:module'
+import type * as Undici from 'undici'
 import type { CheckContext } from '../engine/check.js'
 import { reasonOf } from '../engine/errors.js'
+import { maskUrl } from '../engine/redact.js'
 import { parseExposition, type Exposition } from './parse.js'
 
 const MAX_BODY = 32 * 1024 * 1024
@@ -27,7 +30,7 @@ export interface PromApi {
 
 export class MetricsUnreachable extends Error {
   constructor(
-    readonly kind: 'refused' | 'dns' | 'timeout' | 'http' | 'other',
+    readonly kind: 'refused' | 'dns' | 'timeout' | 'http' | 'not-metrics' | 'other',
     message: string,
   ) {
     super(message)
@@ -51,22 +54,85 @@ function classify(err: unknown, url: string, timedOut: boolean): MetricsUnreacha
   return new MetricsUnreachable('other', reasonOf((err as { cause?: unknown })?.cause ?? err))
 }
 
-async function get(url: string, signal: AbortSignal, accept: string): Promise<string> {
-  let res: Response
-  try {
-    res = await fetch(url, { signal, headers: { accept }, redirect: 'follow' })
-  } catch (err) {
-    throw classify(err, url, signal.aborted)
+interface Fetched {
+  body: string
+  contentType: string
+}
+
+// undici is required on the first scrape, not at start-up: loading it costs every medic command.
+let undiciLib: typeof Undici | undefined
+const undici = (): typeof Undici => (undiciLib ??= createRequire(import.meta.url)('undici') as typeof Undici)
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308])
+const MAX_REDIRECTS = 5
+
+/**
+ * GET with undici's `request`, not fetch: fetch refuses the WHATWG "bad ports" (6000, 6665-6669,
+ * 10080, ...) and URLs with credentials, both fine for a metrics endpoint. Credentials in the URL go
+ * as Basic auth (dropped if a redirect leaves the origin); the body is read up to MAX_BODY.
+ */
+async function get(url: string, signal: AbortSignal, accept: string): Promise<Fetched> {
+  let u = new URL(url)
+  const origin = u.origin
+  const auth = u.username || u.password ? `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}` : undefined
+  for (let hop = 0; ; hop++) {
+    u.username = ''
+    u.password = ''
+    const headers: Record<string, string> = { accept }
+    if (auth && u.origin === origin) headers.authorization = auth
+    let res: Awaited<ReturnType<typeof Undici.request>>
+    try {
+      // reset: no kept-alive socket left behind to hold the process open after the run.
+      res = await undici().request(u, { method: 'GET', headers, signal, reset: true })
+    } catch (err) {
+      throw classify(err, url, signal.aborted)
+    }
+    const location = res.headers.location
+    if (REDIRECTS.has(res.statusCode) && typeof location === 'string' && hop < MAX_REDIRECTS) {
+      await res.body.dump().catch(() => {})
+      u = new URL(location, u)
+      continue
+    }
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      await res.body.dump().catch(() => {})
+      throw new MetricsUnreachable('http', `${maskUrl(url)} answered HTTP ${res.statusCode}`)
+    }
+    const chunks: Buffer[] = []
+    let size = 0
+    try {
+      for await (const chunk of res.body) {
+        const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array)
+        size += buf.length
+        if (size > MAX_BODY) {
+          res.body.destroy()
+          throw new MetricsUnreachable('other', `metrics body larger than ${MAX_BODY / 1024 / 1024} MB`)
+        }
+        chunks.push(buf)
+      }
+    } catch (err) {
+      throw classify(err, url, signal.aborted)
+    }
+    const type = res.headers['content-type']
+    return { body: Buffer.concat(chunks).toString('utf8'), contentType: (Array.isArray(type) ? type[0] : type) ?? '' }
   }
-  if (!res.ok) {
-    await res.body?.cancel().catch(() => {})
-    throw new MetricsUnreachable('http', `${url} answered HTTP ${res.status}`)
-  }
-  const text = await res.text().catch((err) => {
-    throw classify(err, url, signal.aborted)
-  })
-  if (text.length > MAX_BODY) throw new MetricsUnreachable('other', `metrics body larger than ${MAX_BODY} bytes`)
-  return text
+}
+
+/**
+ * A 200 whose body holds no sample and declares no metric family is not a metrics endpoint (a
+ * login page, an SPA's index.html, an empty reply): the metrics are unavailable. An HTML page is
+ * never exposition text, even if a line of it happens to parse as a sample.
+ */
+function requireExposition(url: string, got: Fetched): Exposition {
+  const parsed = parseExposition(got.body)
+  const html = /^\s*text\/html/i.test(got.contentType)
+  if ((parsed.samples.length > 0 || parsed.types.size > 0) && !html) return parsed
+  // Whitespace folded, control bytes shown as "." so the evidence stays one readable line.
+  const first = got.body.replace(/\s+/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '.').trim().slice(0, 60)
+  const bytes = first ? `first bytes "${first}${got.body.trim().length > 60 ? '…' : ''}"` : 'empty body'
+  throw new MetricsUnreachable(
+    'not-metrics',
+    `${maskUrl(url)} answered HTTP 200 but with no Prometheus samples (content-type ${got.contentType || 'none'}; ${bytes})`,
+  )
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -82,11 +148,11 @@ const ACCEPT = 'application/openmetrics-text;version=1.0.0;q=0.5,text/plain;vers
 
 export async function scrapeTwice(url: string, windowMs: number, signal: AbortSignal): Promise<ScrapePair> {
   const t0 = performance.now()
-  const first = parseExposition(await get(url, signal, ACCEPT))
+  const first = requireExposition(url, await get(url, signal, ACCEPT))
   const rest = Math.max(0, windowMs - (performance.now() - t0))
   await sleep(rest, signal)
   const t1 = performance.now()
-  const second = parseExposition(await get(url, signal, ACCEPT))
+  const second = requireExposition(url, await get(url, signal, ACCEPT))
   return { mode: 'scrape', url, first, second, windowMs: Math.max(1, t1 - t0) }
 }
 
@@ -97,12 +163,12 @@ export function promApi(base: string, signal: AbortSignal, job?: string): PromAp
     url: root,
     job,
     async scalar(promql: string) {
-      const body = await get(`${root}/api/v1/query?query=${encodeURIComponent(promql)}`, signal, 'application/json')
+      const { body } = await get(`${root}/api/v1/query?query=${encodeURIComponent(promql)}`, signal, 'application/json')
       let doc: { status?: string; error?: string; data?: { resultType?: string; result?: unknown } }
       try {
         doc = JSON.parse(body)
       } catch {
-        throw new MetricsUnreachable('other', `${root} did not answer Prometheus API JSON`)
+        throw new MetricsUnreachable('other', `${maskUrl(root)} did not answer Prometheus API JSON`)
       }
       if (doc.status !== 'success') throw new MetricsUnreachable('other', `query failed: ${doc.error ?? 'unknown error'}`)
       const r = doc.data?.result

@@ -2,6 +2,19 @@
 import { defineCheck } from '../../engine/check.js'
 import { metricsData, MetricsUnreachable } from '../../metrics/source.js'
 
+/** `curl -s [-u user] URL` with the password out of the URL: curl asks for it. */
+function curl(url: string): string {
+  try {
+    const u = new URL(url)
+    const user = decodeURIComponent(u.username)
+    u.username = ''
+    u.password = ''
+    return `curl -s${user ? ` -u ${/^[\w.@-]+$/.test(user) ? user : `'${user.replace(/'/g, "'\\''")}'`}` : ''} ${/^[\w:/.%-]+$/.test(u.toString()) ? u.toString() : `'${u.toString()}'`}`
+  } catch {
+    return `curl -s '${url}'`
+  }
+}
+
 export default defineCheck({
   meta: {
     id: 'metrics.scrape',
@@ -34,9 +47,9 @@ export default defineCheck({
       ctx.observe('metrics.reachable', false)
       ctx.finding('metrics.unreachable', {
         severity: 'critical',
-        title: `Metrics endpoint unreachable: ${err.message}`,
-        evidence: [{ label: err.kind === 'http' ? 'HTTP status' : 'failure', observed: err.message, expected: '200 with Prometheus text' }],
-        commands: [o.prometheus ? `curl -s '${url.replace(/\/+$/, '')}/api/v1/query?query=up'` : `curl -s ${url} | head`],
+        title: err.kind === 'not-metrics' ? 'Metrics endpoint unreachable: it answers, but not with Prometheus metrics' : `Metrics endpoint unreachable: ${err.message}`,
+        evidence: [{ label: err.kind === 'http' ? 'HTTP status' : err.kind === 'not-metrics' ? 'body' : 'failure', observed: err.message, expected: '200 with Prometheus text' }],
+        commands: [o.prometheus ? curl(`${url.replace(/\/+$/, '')}/api/v1/query?query=up`) : `${curl(url)} | head`],
       })
     }
   },
