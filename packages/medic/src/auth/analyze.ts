@@ -7,6 +7,7 @@
 // jose is loaded on first verification (start-up time of every medic command).
 import type * as Jose from 'jose'
 const jose = (): Promise<typeof Jose> => import('jose')
+import { UserError } from '../engine/errors.js'
 import { maskUrl } from '../engine/redact.js'
 import type { Evidence, Severity } from '../engine/types.js'
 import { humanDuration, isoOfSeconds, relative } from './duration.js'
@@ -17,8 +18,12 @@ import { parseToken, safe, safeJson, TIME_CLAIMS, type DecodedJwt, type ParsedIn
 
 export interface JwtSettings {
   secret?: string
+  /** Where the secret came from, for messages: `--secret`, `auth.jwt.secret`, `JWT_SECRET_KEY`. */
+  secretName?: string
   /** PEM public key or certificate, or a JWK, as text (callers read files). */
   publicKey?: string
+  /** Where the public key came from, for messages: `--public-key ./pub.pem`, `auth.jwt.publicKey`. */
+  publicKeyName?: string
   /** JWKS URL. */
   jwks?: string
   algorithms?: string[]
@@ -71,7 +76,8 @@ export interface TimeClaim {
 }
 
 export interface JwtAnalysis {
-  status: 'ok' | 'warning' | 'critical'
+  /** `unknown`: nothing wrong found, but the signature could not be checked with the configured keys (see `unverified`). */
+  status: 'ok' | 'warning' | 'critical' | 'unknown'
   verdict: string
   carrier: ParsedInput['carrier']
   header?: Record<string, unknown>
@@ -82,6 +88,8 @@ export interface JwtAnalysis {
   permissions: (PermissionCheck & { route?: string })[]
   findings: FindingDraft[]
   notes: string[]
+  /** Why a configured key source could not be used (an empty secret, an unreachable JWKS), when the signature went unchecked because of it. */
+  unverified?: string
 }
 
 /** Verdict order: what a server trips on first comes first. */
@@ -139,6 +147,9 @@ export class JwtAnalyzer {
   private readonly others: Candidate[] = []
   private readonly variants: Candidate[] = []
   private jwks?: Promise<Jwks>
+  private jwksTried = false
+  /** Configured key sources that cannot be used: `auth.jwt.secret is empty ...`, `could not fetch the JWKS ...`. */
+  readonly keyProblems: string[] = []
   private readonly subjects = new Map<string, Promise<SubjectState>>()
   private readonly now: () => number
 
@@ -149,7 +160,10 @@ export class JwtAnalyzer {
   ) {
     this.now = deps.now ?? Date.now
     const { secret, publicKey } = settings
-    if (secret !== undefined) {
+    if (secret !== undefined && secret.trim() === '') {
+      // "${JWT_SECRET_KEY:-}" with the variable unset: every signature would "not verify", which hides the real cause.
+      this.keyProblems.push(`${settings.secretName ?? 'the configured secret'} is empty${secret.length ? ' (only whitespace)' : ''}: the variable it comes from is probably unset`)
+    } else if (secret !== undefined) {
       this.primary.push(secretCandidate(secret, 'the configured secret'))
       // Common ways a shared secret drifts between issuer and verifier, tried only after a failure.
       if (secret.trim() !== secret && secret.trim()) this.variants.push(secretCandidate(secret.trim(), 'the configured secret without its surrounding whitespace: the configured value carries a space or line break'))
@@ -169,12 +183,14 @@ export class JwtAnalyzer {
   /** PEM or certificate; or JSON: a JWK (an `oct` JWK is a shared secret) or a whole JWKS. */
   private addPublicKey(text: string): void {
     const t = text.trim()
+    const name = this.settings.publicKeyName ?? 'the public key'
+    if (t === '') throw new UserError(`${name} is empty (expected a PEM public key, certificate, JWK or JWKS)`)
     if (t.startsWith('{')) {
       let doc: { keys?: unknown; kty?: unknown; k?: unknown }
       try {
         doc = JSON.parse(t)
       } catch {
-        throw new Error('the public key looks like JSON but does not parse (expected a JWK or a JWKS)')
+        throw new UserError(`${name} looks like JSON but does not parse (expected a JWK or a JWKS)`)
       }
       if (Array.isArray(doc.keys)) {
         this.jwks = Promise.resolve(jwksFromDocument(doc, 'the JWKS file'))
@@ -185,20 +201,35 @@ export class JwtAnalyzer {
         return
       }
     }
-    this.primary.push(publicKeyCandidate(t))
+    this.primary.push(publicKeyCandidate(t, 'the public key', name))
   }
 
-  /** Fetch the JWKS (once). Rejects with a plain message when it cannot be fetched or is not a JWKS. */
+  /**
+   * Fetch the JWKS (once). Never rejects: a JWKS that cannot be fetched or is not a JWKS becomes a
+   * key problem, and tokens are still analysed (expired, wrong audience...) with the signature unchecked.
+   */
+  private preparing?: Promise<void>
   prepare(): Promise<void> {
-    if (!this.settings.jwks) return Promise.resolve()
-    if (!this.jwks) {
-      const url = this.settings.jwks
-      const fetcher = this.deps.fetchJwks
-      if (!fetcher) return Promise.reject(new Error('a JWKS URL is configured but no way to fetch it was given'))
-      this.jwks = fetcher(url).then((doc) => jwksFromDocument(doc, url))
-      this.jwks.catch(() => {})
+    if (!this.settings.jwks || this.jwksTried) return this.preparing ?? Promise.resolve()
+    this.jwksTried = true
+    const url = this.settings.jwks
+    const fetcher = this.deps.fetchJwks
+    if (!fetcher) {
+      this.keyProblems.push('a JWKS URL is configured but no way to fetch it was given')
+      return Promise.resolve()
     }
-    return this.jwks.then(() => undefined)
+    const jwks = Promise.resolve()
+      .then(() => fetcher(url))
+      .then((doc) => jwksFromDocument(doc, url))
+    this.preparing = jwks.then(
+      (j) => {
+        this.jwks = Promise.resolve(j)
+      },
+      (err: unknown) => {
+        this.keyProblems.push(err instanceof Error ? err.message : String(err))
+      },
+    )
+    return this.preparing
   }
 
   get hasKeys(): boolean {
@@ -241,6 +272,8 @@ export class JwtAnalyzer {
     const nowMs = this.now()
     base.times = timesOf(d.claims, nowMs)
     await this.checkSignature(d, base, notes)
+    // Another key was usable, but the one that failed may be the one that signed this token.
+    if (base.signature.state !== 'verified' && !base.unverified) for (const p of this.keyProblems) notes.push(`not used: ${p}`)
     this.checkClaims(d, base, nowMs, notes)
     this.checkPermissions(d, base)
     await this.checkSubject(d, base, notes)
@@ -281,12 +314,19 @@ export class JwtAnalyzer {
       out.signature = { state: 'invalid', detail: `unsupported alg ${alg}` }
       return
     }
+    await this.prepare()
     let jwks: Jwks | undefined
     if (this.jwks) jwks = await this.jwks
     if (this.primary.length === 0 && !jwks) {
-      out.signature = { state: 'not-checked', detail: 'not verified: no secret, public key or JWKS given' }
+      if (this.keyProblems.length > 0) {
+        out.unverified = this.keyProblems.join('; ')
+        out.signature = { state: 'not-checked', detail: `not verified: ${out.unverified}` }
+      } else {
+        out.signature = { state: 'not-checked', detail: 'not verified: no secret, public key or JWKS given' }
+      }
       return
     }
+
     if (d.signatureBytes === 0) notes.push('the signature part is empty')
 
     const pool: Candidate[] = [...this.primary]
@@ -475,7 +515,7 @@ function timesOf(claims: Record<string, unknown>, nowMs: number): TimeClaim[] {
   for (const claim of TIME_CLAIMS) {
     const v = claims[claim]
     if (typeof v !== 'number' || !Number.isFinite(v)) continue
-    out.push({ claim, value: v, iso: isoOfSeconds(v), relative: Math.abs(v) > 8.64e12 ? 'out of range' : relative(v * 1000, nowMs) })
+    out.push({ claim, value: v, iso: isoOfSeconds(v), relative: relative(v * 1000, nowMs) })
   }
   return out
 }
@@ -490,6 +530,11 @@ function finish(a: JwtAnalysis): JwtAnalysis {
     a.status = 'critical'
     const more = a.findings.length - 1
     a.verdict = `${first.httpStatus} because: ${first.because}${more > 0 ? ` (and ${more} more problem${more > 1 ? 's' : ''} below)` : ''}`
+    return a
+  }
+  if (a.unverified) {
+    a.status = 'unknown'
+    a.verdict = `cannot verify the signature: ${a.unverified}${warnings.length ? `; and ${warnings.map((w) => w.because).join('; ')}` : ''}`
     return a
   }
   const exp = a.times.find((t) => t.claim === 'exp')

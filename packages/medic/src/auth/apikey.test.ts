@@ -1,6 +1,7 @@
 // API-key shape analysis: what breaks keys in practice, reported without printing the key.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { UserError } from '../engine/errors.js'
 import { analyzeApiKey, keyFromHeaderLine, keyShape } from './apikey.js'
 
 const KEY = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc'
@@ -52,9 +53,24 @@ describe('analyzeApiKey', () => {
     expect(because(doubled.value).verdict).toContain('"Bearer" twice')
   })
 
-  it('never throws and never returns the key, whatever the input (fast-check)', () => {
+  it('an invalid pattern is a UserError naming where it came from, not apikey.malformed', () => {
+    // Bug: `--pattern "([a-"` was reported as apikey.malformed ("the key cannot be checked against its pattern").
+    for (const value of ['sk_live_abc', undefined, '']) {
+      let thrown: unknown
+      try {
+        analyzeApiKey(value, { pattern: '([a-', patternName: '--pattern' })
+      } catch (err) {
+        thrown = err
+      }
+      expect(thrown).toBeInstanceOf(UserError)
+      expect((thrown as UserError).message).toMatch(/^--pattern is not a valid regular expression: Invalid regular expression: \/\(\[a-\/: /)
+      expect((thrown as UserError).hint).toContain('regular expression')
+    }
+  })
+
+  it('never throws on any key and never returns it, whatever the input (fast-check)', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 200 }), fc.option(fc.constantFrom(PATTERN, '(', '^x$'), { nil: undefined }), (value, pattern) => {
+      fc.property(fc.string({ maxLength: 200 }), fc.option(fc.constantFrom(PATTERN, '[(]', '^x$'), { nil: undefined }), (value, pattern) => {
         const a = analyzeApiKey(value, { pattern })
         expect(['ok', 'critical']).toContain(a.status)
         if (value.trim().length >= 12) expect(JSON.stringify(a.findings)).not.toContain(value.trim())

@@ -3,6 +3,7 @@
  * practice (quotes kept from a .env, a trailing newline, "Bearer " stored with the key, a
  * placeholder, the wrong pattern) and describes the key by its public prefix and length only.
  */
+import { UserError } from '../engine/errors.js'
 import type { Evidence, Severity } from '../engine/types.js'
 import { APIKEY_MESSAGES, type ApiKeyFindingId } from './messages.js'
 
@@ -27,8 +28,10 @@ export interface ApiKeyAnalysis {
 }
 
 export interface ApiKeyOptions {
-  /** A regular expression the key must match (`^sk_(live|test)_[A-Za-z0-9]{24,}$`). */
+  /** A regular expression the key must match (`^sk_(live|test)_[A-Za-z0-9]{24,}$`); an invalid one throws a UserError. */
   pattern?: string
+  /** Where the pattern came from, for that error: `--pattern`, `auth.apiKey.pattern`. */
+  patternName?: string
   /** Where the value came from, for evidence. */
   source?: string
   /** Variable name, to fill the commands. */
@@ -42,6 +45,19 @@ const KNOWN_PREFIXES = [
 ]
 
 const PLACEHOLDER = /^(<.*>|\$\{.*\}|\{\{.*\}\}|your[-_ ]?(api[-_ ]?)?key.*|xxx+|changeme|change[-_]?me|placeholder|todo|replace[-_]?me|none|null|undefined|sk_(live|test)_x+|sk-x+|\.\.\.)$/i
+
+/**
+ * The pattern as a RegExp; an invalid one is the user's mistake (a UserError naming where it came
+ * from), never a finding about the key.
+ */
+export function compilePattern(pattern: string, name = 'the API key pattern'): RegExp {
+  try {
+    return new RegExp(pattern)
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err)
+    throw new UserError(`${name} is not a valid regular expression: ${why}`, 'Write a JavaScript regular expression, e.g. "^sk_(live|test)_[A-Za-z0-9]{24,}$" (quote it in the shell and in YAML).')
+  }
+}
 
 /** `sk_live_… (32 characters)` without any of the secret part. */
 export function keyShape(value: string): string {
@@ -72,6 +88,7 @@ export function keyFromHeaderLine(line: string): { header?: string; scheme?: str
 }
 
 export function analyzeApiKey(value: string | undefined, opts: ApiKeyOptions = {}): ApiKeyAnalysis {
+  const re = opts.pattern !== undefined ? compilePattern(opts.pattern, opts.patternName) : undefined
   const source = opts.source ?? 'the key'
   const fill = (cmds: string[]) => cmds.map((c) => c.replace('{variable}', opts.variable ?? 'API_KEY'))
   const findings: ApiKeyDraft[] = []
@@ -114,22 +131,15 @@ export function analyzeApiKey(value: string | undefined, opts: ApiKeyOptions = {
   if (PLACEHOLDER.test(v)) {
     problems.push({ label: 'value', observed: 'a placeholder from an example file, not a real key', expected: 'the key issued by the provider' })
     reasons.push('the key is a placeholder')
-  } else if (opts.pattern) {
-    let re: RegExp | undefined
-    try {
-      re = new RegExp(opts.pattern)
-    } catch {
-      // An invalid pattern is a config problem; say so in the evidence rather than crash.
-      problems.push({ label: 'pattern', observed: `the configured pattern is not a valid regular expression: ${opts.pattern}` })
-    }
-    if (re && !re.test(v)) {
+  } else if (re) {
+    if (!re.test(v)) {
       problems.push({ label: 'pattern', observed: keyShape(v), expected: `matches ${opts.pattern}` })
       reasons.push(`the key (${keyShape(v)}) does not match ${opts.pattern}`)
     }
   }
   if (problems.length > 0) {
     problems.push({ label: 'source', observed: source })
-    const because = reasons.length ? reasons.join('; ') : 'the key cannot be checked against its pattern'
+    const because = reasons.join('; ')
     add('apikey.malformed', because, problems)
   }
   return {

@@ -5,6 +5,7 @@
  * ("the configured secret", "JWKS key kid=abc (RSA 2048)"), never its value.
  */
 import { createHmac, createPublicKey, timingSafeEqual, type KeyObject } from 'node:crypto'
+import { UserError } from '../engine/errors.js'
 import { maskUrl } from '../engine/redact.js'
 // jose is loaded when a key is first imported, not at every medic start-up.
 import type { CryptoKey, JWK } from 'jose'
@@ -103,17 +104,23 @@ function describeKeyObject(ko: KeyObject): { family: AlgFamily; curve?: string; 
   throw new Error(`unsupported public key type ${type ?? 'unknown'}`)
 }
 
-/** A PEM public key, certificate, or a single JWK as JSON text. Throws a plain message when it is none of those. */
-export function publicKeyCandidate(text: string, label = 'the public key'): Candidate {
+/**
+ * A PEM public key, certificate, or a single JWK as JSON text. Throws a UserError naming `name`
+ * (`--public-key ./pub.pem`) when it is none of those: a wrong file is the user's to fix.
+ */
+export function publicKeyCandidate(text: string, label = 'the public key', name = label): Candidate {
   let ko: KeyObject
+  let info: ReturnType<typeof describeKeyObject>
   const trimmed = text.trim()
   try {
     ko = trimmed.startsWith('{') ? createPublicKey({ key: JSON.parse(trimmed) as import('node:crypto').JsonWebKey, format: 'jwk' }) : createPublicKey(trimmed)
+    if (ko.type !== 'public') ko = createPublicKey(ko)
+    info = describeKeyObject(ko)
   } catch (err) {
-    throw new Error(`${label} is not a PEM public key, certificate or JWK (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`)
+    const why = err instanceof Error ? err.message.split('\n')[0] : String(err)
+    const what = /^-----BEGIN ([A-Z0-9 ]+)-----/.exec(trimmed)?.[1]
+    throw new UserError(`${name} is not a PEM public key, certificate or JWK (${what ? `it holds a PEM "${what}" block: ` : ''}${why})`)
   }
-  if (ko.type !== 'public') ko = createPublicKey(ko)
-  const info = describeKeyObject(ko)
   const spki = ko.export({ type: 'spki', format: 'pem' }).toString()
   const cache = new Map<string, Promise<CryptoKey>>()
   return {
@@ -195,17 +202,22 @@ export async function fetchJwksDocument(url: string, opts: { timeoutMs: number; 
     res = await fetch(url, { signal: AbortSignal.any(signals), headers: { accept: 'application/json', 'user-agent': 'medic' } })
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause
-    const why = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError') ? `no answer within ${opts.timeoutMs} ms` : cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err))
+    let why = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError') ? `no answer within ${opts.timeoutMs} ms` : cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err))
+    // fetch refuses some ports outright (9, 25, 6000...): "bad port" alone reads like a medic bug.
+    if (why === 'bad port') why = 'bad port (fetch refuses to connect to this port; a JWKS is served over HTTP(S), usually on 443)'
     throw new Error(`could not fetch the JWKS from ${shown}: ${why}`)
   }
   if (!res.ok) {
     await res.body?.cancel().catch(() => {})
     throw new Error(`could not fetch the JWKS from ${shown}: HTTP ${res.status}`)
   }
+  const type = res.headers.get('content-type') ?? 'no content type'
+  const body = await res.text()
   try {
-    return await res.json()
+    return JSON.parse(body)
   } catch {
-    throw new Error(`${shown} did not answer JSON (expected a JWKS)`)
+    const html = /html/i.test(type) || /^\s*</.test(body)
+    throw new Error(`${shown} did not answer JSON (expected a JWKS): it answered ${html ? `an HTML page (${type}), probably a login page or the wrong path` : type}`)
   }
 }
 

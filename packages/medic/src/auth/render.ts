@@ -79,7 +79,7 @@ function findingLines(findings: (FindingDraft | ApiKeyDraft)[], p: Paint): strin
 }
 
 function verdictLine(status: string, verdict: string, p: Paint): string {
-  const colour = status === 'critical' ? p.red : status === 'warning' ? p.yellow : p.green
+  const colour = status === 'critical' ? p.red : status === 'warning' || status === 'unknown' ? p.yellow : p.green
   return p.bold(colour(verdict))
 }
 

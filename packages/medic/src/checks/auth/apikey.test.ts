@@ -72,6 +72,14 @@ describe('auth.apikey', () => {
     }
   })
 
+  it('an invalid auth.apiKey.pattern is an error of the check with a clear reason, not a finding', async () => {
+    // Bug: an invalid pattern was reported as apikey.malformed.
+    const r = await run(apikey, { auth: { apiKey: { value: KEY, pattern: '([a-' } } }, [KEY])
+    expect(r.status).toBe('error')
+    expect(r.findings).toEqual([])
+    expect(r.reason).toMatch(/^auth.apiKey.pattern is not a valid regular expression: /)
+  })
+
   it('skips when not required and unset, or without an apiKey section', async () => {
     expect((await run(apikey, { auth: { apiKey: { variable: 'MEDIC_TEST_NOPE', required: false } } }, [])).status).toBe('skipped')
     expect((await run(apikey, { auth: { routes: {} } }, [])).status).toBe('skipped')

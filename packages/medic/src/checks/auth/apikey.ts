@@ -31,7 +31,7 @@ export default defineCheck({
     const fromDotenv = conf.variable && env[conf.variable] === undefined && dotenv.values[conf.variable] !== undefined
     ctx.observe('apikey.present', value !== undefined && value.trim() !== '')
     if ((value === undefined || value.trim() === '') && !conf.required) ctx.skip(`${source} is not set and auth.apiKey.required is false`)
-    const a = analyzeApiKey(value, { pattern: conf.pattern, source: fromDotenv ? `${source} (from ${dotenv.path})` : source, variable: conf.variable })
+    const a = analyzeApiKey(value, { pattern: conf.pattern, patternName: 'auth.apiKey.pattern', source: fromDotenv ? `${source} (from ${dotenv.path})` : source, variable: conf.variable })
     ctx.observe('apikey.wellFormed', a.status === 'ok')
     for (const f of a.findings) ctx.finding(f.id, { severity: f.severity, title: f.title, evidence: f.evidence, fix: f.fix, commands: f.commands })
     if (a.findings.length === 0) ctx.ok({ label: 'API key', observed: `${a.shape} from ${a.source}`, expected: conf.pattern ? `matches ${conf.pattern}` : 'present, no stray characters' })

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http'
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { evidenceText, findingOf, runCheck } from '../../../test/helpers/check-tester.js'
+import { freePort } from '../../../test/helpers/ports.js'
 import { configSchema } from '../../config/schema.js'
 import { resolveTargets } from '../../config/resolve.js'
 import type { Target } from '../../engine/types.js'
@@ -92,10 +93,42 @@ describe('auth.jwt', () => {
     expect(ok.evidence.map((e) => e.observed)).toContain('subject query failed: auth.jwt.subjectQuery names target "nope", which is not in targets:')
   })
 
-  it('an unreachable JWKS makes the check an error with the reason, not a finding', async () => {
+  it('an unreachable JWKS: a skip with the reason; an expired token behind it is still jwt.expired', async () => {
     const token = await new SignJWT({ sub: '7' }).setProtectedHeader({ alg: 'RS256', kid: 'current' }).setExpirationTime('1h').sign(rsa.privateKey)
-    const r = await run(jwt, { auth: { jwt: { jwks: 'http://127.0.0.1:9/jwks.json', token } } }, [token])
-    expect(r.status).toBe('error')
-    expect(r.reason).toContain('could not fetch the JWKS from http://127.0.0.1:9/jwks.json')
+    const down = `http://127.0.0.1:${await freePort()}/jwks.json`
+    const r = await run(jwt, { auth: { jwt: { jwks: down, token } } }, [token])
+    expect(r.status).toBe('skipped')
+    expect(r.reason).toBe(`cannot verify the token's signature: could not fetch the JWKS from ${down}: ECONNREFUSED`)
+    expect(r.observations['jwt.signature']).toBe('not-checked')
+    const old = await new SignJWT({ sub: '7' }).setProtectedHeader({ alg: 'RS256', kid: 'current' }).setExpirationTime(nowS() - 60).sign(rsa.privateKey)
+    const e = await run(jwt, { auth: { jwt: { jwks: 'http://127.0.0.1:9/jwks.json', token: old } } }, [old])
+    expect(e.findings.map((f) => f.id)).toEqual(['jwt.expired'])
+    expect(evidenceText(e.findings[0])).toContain('note: signature not verified: could not fetch the JWKS from http://127.0.0.1:9/jwks.json: bad port (fetch refuses to connect to this port')
+  })
+
+  it('an empty auth.jwt.secret ("${JWT_SECRET_KEY:-}" unset) is named, not reported as jwt.signature-invalid', async () => {
+    const token = await new SignJWT({ sub: '7' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(enc(SECRET))
+    const r = await run(jwt, { auth: { jwt: { secret: '', token } } }, [SECRET, token])
+    expect(r.status).toBe('skipped')
+    expect(r.reason).toBe("cannot verify the token's signature: auth.jwt.secret is empty: the variable it comes from is probably unset")
+    const old = await new SignJWT({ sub: '7' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(nowS() - 60).sign(enc(SECRET))
+    const e = await run(jwt, { auth: { jwt: { secret: '', token: old } } }, [SECRET, old])
+    expect(e.findings.map((f) => f.id)).toEqual(['jwt.expired'])
+    expect(evidenceText(e.findings[0])).toContain('note: signature not verified: auth.jwt.secret is empty')
+  })
+
+  it('an unreadable auth.jwt.publicKey, a key file that holds no key, an unknown algorithm: an error with a clear reason', async () => {
+    const token = await new SignJWT({ sub: '7' }).setProtectedHeader({ alg: 'RS256' }).setExpirationTime('1h').sign(rsa.privateKey)
+    const missing = await run(jwt, { auth: { jwt: { publicKey: '/nonexistent/pub.pem', token } } }, [token])
+    expect(missing.status).toBe('error')
+    expect(missing.reason).toBe('cannot read auth.jwt.publicKey /nonexistent/pub.pem (file not found)')
+    const dir = await run(jwt, { auth: { jwt: { publicKey: '/tmp', token } } }, [token])
+    expect(dir.reason).toBe('cannot read auth.jwt.publicKey /tmp (it is a directory, not a file)')
+    const notKey = await run(jwt, { auth: { jwt: { publicKey: '-----BEGIN PUBLIC KEY-----\nbm90IGEga2V5\n-----END PUBLIC KEY-----', token } } }, [token])
+    expect(notKey.status).toBe('error')
+    expect(notKey.reason).toMatch(/^auth.jwt.publicKey is not a PEM public key, certificate or JWK \(it holds a PEM "PUBLIC KEY" block: /)
+    const alg = await run(jwt, { auth: { jwt: { secret: SECRET, algorithms: ['hs256'], token } } }, [SECRET, token])
+    expect(alg.status).toBe('error')
+    expect(alg.reason).toBe('auth.jwt.algorithms: unknown algorithm "hs256" (did you mean HS256?)')
   })
 })

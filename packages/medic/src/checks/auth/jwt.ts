@@ -80,8 +80,10 @@ export default defineCheck({
     ctx.observe('jwt.signature', a.signature.state)
     ctx.observe('jwt.expiresInSeconds', exp ? Math.round(exp.value - ctx.now() / 1000) : null)
     ctx.observe('jwt.status', a.status)
+    // Nothing wrong found but the signature could not be checked (empty secret, JWKS down): not OK, a skip that says why.
+    if (a.status === 'unknown' && a.findings.length === 0) return ctx.skip(`cannot verify the token's signature: ${a.unverified}`)
     // Notes (a subject query that failed, exp in milliseconds...) ride along with the first finding.
-    const notes = a.notes.map((n) => ({ label: 'note', observed: n }))
+    const notes = [...(a.unverified ? [`signature not verified: ${a.unverified}`] : []), ...a.notes].map((n) => ({ label: 'note', observed: n }))
     a.findings.forEach((f, i) => {
       ctx.finding(f.id, { severity: f.severity, title: f.title, evidence: i === 0 ? [...f.evidence, ...notes] : f.evidence, fix: f.fix, commands: f.commands })
     })
