@@ -8,11 +8,11 @@
  * env.compose is resolved; default the working directory). medic.yaml cannot set them (envSchema is
  * strict); whoever builds the env target may add them.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import type { CheckContext } from '../../engine/check.js'
-import { parseDotEnv } from '../../config/dotenv.js'
+import { parseDotEnvDetailed, type MalformedLine } from '../../config/dotenv.js'
 
 export interface EnvSettings {
   file: string
@@ -42,7 +42,19 @@ export interface AppEnvironment {
   vars: Record<string, string>
   /** Where each variable came from. */
   origin: Record<string, 'process' | '.env'>
-  dotenv: { path: string; found: boolean; keys: string[]; lines: Record<string, number>; hashCut: string[]; error?: string }
+  dotenv: {
+    path: string
+    found: boolean
+    keys: string[]
+    lines: Record<string, number>
+    hashCut: string[]
+    /** Variables written as blanks only (`KEY=   `). */
+    blank: string[]
+    /** Lines that are not assignments (reported by line number only). */
+    malformed: MalformedLine[]
+    /** Why an existing env.file cannot be used (a directory, too big, unreadable): the config checks end as error with it. */
+    error?: string
+  }
   /** `.env.example` and friends beside the .env: the variables the project documents. */
   example?: { path: string; keys: string[]; lines: Record<string, number> }
   compose?: ComposeFile
@@ -50,8 +62,11 @@ export interface AppEnvironment {
 
 const EXAMPLE_NAMES = ['.env.example', '.env.sample', '.env.template', '.env.dist']
 const COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml']
-/** A .env larger than this is not a .env: refuse rather than parse megabytes. */
-const MAX_FILE_BYTES = 1 << 20
+/**
+ * A real .env is a few KB; a file past this is not one (a dump, a log written to the wrong name).
+ * Parsing 16 MB takes well under a second; past it the config checks end as error and say so.
+ */
+export const MAX_FILE_BYTES = 16 * 1024 * 1024
 
 export function settingsOf(options: Record<string, unknown>): EnvSettings {
   const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])
@@ -64,37 +79,46 @@ export function settingsOf(options: Record<string, unknown>): EnvSettings {
   }
 }
 
-function readSmall(path: string): { text?: string; error?: string } {
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`
+
+/** Read a file of at most MAX_FILE_BYTES; `error` is a code (ENOENT, EISDIR, EACCES) or `TOO_BIG`. */
+function readSmall(path: string): { text?: string; error?: string; size?: number } {
   try {
-    const text = readFileSync(path, 'utf8')
-    if (text.length > MAX_FILE_BYTES) return { error: `larger than ${MAX_FILE_BYTES} bytes` }
-    return { text }
+    const st = statSync(path)
+    if (st.isDirectory()) return { error: 'EISDIR' }
+    if (st.size > MAX_FILE_BYTES) return { error: 'TOO_BIG', size: st.size }
+    return { text: readFileSync(path, 'utf8') }
   } catch (err) {
     return { error: (err as NodeJS.ErrnoException).code ?? String(err) }
   }
 }
 
-/** Line (1-based) of each `NAME=` / `export NAME=` assignment; the last one wins, as in the parser. */
-/**
- * Variables whose unquoted value holds a `#`: the .env parser took the rest as a comment, so the
- * app sees a cut value (a classic with generated passwords inside DSNs).
- */
-export function hashCutNames(text: string): string[] {
-  const out: string[] = []
-  for (const line of text.split(/\r?\n/)) {
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line)
-    if (m && !/^["'`]/.test(m[2]) && /[^\s]#/.test(m[2])) out.push(m[1])
-  }
-  return out
+/** The reason the config checks give when env.file exists but cannot be used; undefined when fine or absent. */
+function dotenvProblem(shown: string, path: string, read: { error?: string; size?: number }): string | undefined {
+  if (!read.error || read.error === 'ENOENT') return undefined
+  if (read.error === 'EISDIR') return `env.file ${shown} is a directory (${path}), not a file of NAME=value lines`
+  if (read.error === 'TOO_BIG') return `env.file ${shown} is ${mb(read.size ?? 0)}, over the ${MAX_FILE_BYTES / 1024 / 1024} MB medic reads (a .env is a few KB: is it the right file?)`
+  if (read.error === 'EACCES' || read.error === 'EPERM') return `env.file ${shown} cannot be read: permission denied (${path})`
+  return `env.file ${shown} cannot be read: ${read.error} (${path})`
 }
 
+/**
+ * Variables whose unquoted value holds a `#` glued to it: the .env parser took the rest as a
+ * comment, so the app sees a cut value (a classic with generated passwords inside DSNs).
+ */
+export function hashCutNames(text: string): string[] {
+  return parseDotEnvDetailed(text).hashCut
+}
+
+/** Line (1-based) of each `NAME=` / `export NAME=` assignment; the last one wins, as in the parser. */
 export function assignmentLines(text: string): Record<string, number> {
-  const lines: Record<string, number> = {}
-  text.split(/\r?\n/).forEach((line, i) => {
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=/.exec(line)
-    if (m) lines[m[1]] = i + 1
-  })
-  return lines
+  return parseDotEnvDetailed(text).lines
+}
+
+/** A grep that finds the assignment however it is written (`export NAME = value` too). */
+export function grepAssignment(name: string, file: string): string {
+  const n = name.replace(/[^A-Za-z0-9_]/g, (c) => `\\${c}`)
+  return `grep -nE '^[[:space:]]*(export[[:space:]]+)?${n}[[:space:]]*=' ${file}`
 }
 
 /** `${VAR}`, `${VAR:?msg}`, `${VAR?msg}` in a compose file; `$${...}` is an escaped dollar. */
@@ -158,8 +182,8 @@ export function buildEnvironment(options: Record<string, unknown>): AppEnvironme
   const base = typeof options.baseDir === 'string' && options.baseDir ? resolve(options.baseDir) : process.cwd()
   const path = isAbsolute(settings.file) ? settings.file : resolve(base, settings.file)
   const read = readSmall(path)
-  const fileValues = read.text !== undefined ? parseDotEnv(read.text) : {}
-  const lines = read.text !== undefined ? assignmentLines(read.text) : {}
+  const parsed = parseDotEnvDetailed(read.text ?? '')
+  const fileValues = parsed.values
   const vars: Record<string, string> = {}
   const origin: AppEnvironment['origin'] = {}
   for (const [k, v] of Object.entries(fileValues)) {
@@ -178,10 +202,12 @@ export function buildEnvironment(options: Record<string, unknown>): AppEnvironme
     if (p === path) continue
     const ex = readSmall(p)
     if (ex.text !== undefined) {
-      example = { path: p, keys: Object.keys(parseDotEnv(ex.text)), lines: assignmentLines(ex.text) }
+      const e = parseDotEnvDetailed(ex.text)
+      example = { path: p, keys: Object.keys(e.values), lines: e.lines }
       break
     }
   }
+  const problem = dotenvProblem(settings.file, path, read)
   return {
     settings,
     base,
@@ -191,18 +217,27 @@ export function buildEnvironment(options: Record<string, unknown>): AppEnvironme
       path,
       found: read.text !== undefined,
       keys: Object.keys(fileValues),
-      lines,
-      hashCut: read.text !== undefined ? hashCutNames(read.text) : [],
-      ...(read.error && read.error !== 'ENOENT' ? { error: read.error } : {}),
+      lines: parsed.lines,
+      hashCut: parsed.hashCut,
+      blank: parsed.blank,
+      malformed: parsed.malformed,
+      ...(problem ? { error: problem } : {}),
     },
     example,
     compose: findCompose(settings, envDir, base),
   }
 }
 
-/** The environment of this run's env target, built once and shared by every config check. */
-export function appEnvironment(ctx: CheckContext): Promise<AppEnvironment> {
-  return ctx.shared.get(`config-env:${ctx.target.id}`, async () => buildEnvironment(ctx.target.options))
+/**
+ * The environment of this run's env target, built once and shared by every config check. An env.file
+ * that exists but cannot be used (a directory, over the size cap, unreadable) makes every config
+ * check end as error with the reason: checking the process environment alone would pass a ✓ over a
+ * configuration the app cannot load either.
+ */
+export async function appEnvironment(ctx: CheckContext): Promise<AppEnvironment> {
+  const env = await ctx.shared.get(`config-env:${ctx.target.id}`, async () => buildEnvironment(ctx.target.options))
+  if (env.dotenv.error) throw new Error(env.dotenv.error)
+  return env
 }
 
 /** Variable names in a stable order: the .env's line order, then the rest alphabetically. */
@@ -227,5 +262,6 @@ export function shortPath(p: string, base: string = process.cwd()): string {
 export function observeEnvironment(ctx: CheckContext, env: AppEnvironment): void {
   ctx.observe('config.dotenv.found', env.dotenv.found)
   ctx.observe('config.dotenv.variables', env.dotenv.keys.length)
+  ctx.observe('config.dotenv.malformed', env.dotenv.malformed.length)
   ctx.observe('config.compose.found', Boolean(env.compose))
 }

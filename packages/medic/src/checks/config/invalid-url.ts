@@ -3,7 +3,7 @@
  * the way a driver reads it. The evidence shows the value with its password masked.
  */
 import { defineCheck } from '../../engine/check.js'
-import { appEnvironment, observeEnvironment, orderedNames, shortPath, whereSet } from './environment.js'
+import { appEnvironment, grepAssignment, observeEnvironment, orderedNames, shortPath, whereSet } from './environment.js'
 import { checkUrl, isUrlVariable, redactUrl } from './urls.js'
 
 export default defineCheck({
@@ -19,7 +19,7 @@ export default defineCheck({
       'config.invalid-url': {
         title: 'A URL/DSN variable does not parse',
         fix: 'Write it as scheme://user:password@host:port/path and percent-encode special characters in the user and password (python3 -c "import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1], safe=\'\'))" \'p@ss#word\'), then restart the app.',
-        commands: ["grep -n '^{name}=' {file} | sed -E 's#(://[^:/]*:)[^@]*@#\\1***@#'"],
+        commands: ["grep -nE '^[[:space:]]*(export[[:space:]]+)?{name}[[:space:]]*=' {file} | sed -E 's#(://[^:/]*:)[^@]*@#\\1***@#'"],
       },
     },
   },
@@ -44,7 +44,7 @@ export default defineCheck({
           { label: name, observed: `${redactUrl(value)} (${whereSet(env, name)})`, expected: 'scheme://host:port/path, credentials before the host, percent-encoded' },
           { label: 'problem', observed: r.problem ?? 'does not parse' },
         ],
-        commands: [`grep -n '^${name}=' ${shortPath(env.dotenv.path, env.base)} | sed -E 's#(://[^:/]*:)[^@]*@#\\1***@#'`],
+        commands: [`${grepAssignment(name, shortPath(env.dotenv.path, env.base))} | sed -E 's#(://[^:/]*:)[^@]*@#\\1***@#'`],
       })
     }
     ctx.observe('config.urls.checked', names.length)

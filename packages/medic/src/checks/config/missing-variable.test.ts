@@ -21,7 +21,7 @@ describe('config.required (config.missing-variable)', () => {
     expect(evidenceText(openai)).toContain('listed in env.required')
     const db = r.findings.find((f) => f.title.startsWith('DATABASE_URL'))!
     expect(evidenceText(db)).toMatch(/empty \(.*\.env line 2\)/)
-    expect(db.commands.join('\n')).toContain("grep -n '^DATABASE_URL='")
+    expect(db.commands.join('\n')).toContain("grep -nE '^[[:space:]]*(export[[:space:]]+)?DATABASE_URL[[:space:]]*='")
     expect(r.observations['config.required.missing']).toBe(3)
   })
 

@@ -8,8 +8,9 @@
  * of .env.example (warning: those may be optional).
  */
 import { defineCheck } from '../../engine/check.js'
-import type { Severity } from '../../engine/types.js'
-import { appEnvironment, observeEnvironment, shortPath, type AppEnvironment } from './environment.js'
+import type { Evidence, Severity } from '../../engine/types.js'
+import type { MalformedLine } from '../../config/dotenv.js'
+import { appEnvironment, grepAssignment, observeEnvironment, shortPath, type AppEnvironment } from './environment.js'
 
 /** Names an app cannot start without when they appear (even empty) in its .env. */
 export const WELL_KNOWN_REQUIRED = ['DATABASE_URL', 'REDIS_URL', 'OPENAI_API_KEY', 'SECRET_KEY', 'JWT_SECRET_KEY', 'QDRANT_URL', 'DB_HOST', 'DB_NAME', 'DB_USER', 'MONGODB_URI', 'AMQP_URL', 'BROKER_URL']
@@ -55,6 +56,33 @@ export function requirements(env: AppEnvironment, config: { auth?: { apiKey?: { 
   return [...out.values()]
 }
 
+/**
+ * A .env line that is not an assignment, as evidence: by line number only (the line may hold a
+ * secret). Not a finding of its own (no finding id says "malformed .env"): it is a ✓ note, or
+ * context on a missing variable it may have been meant to set.
+ */
+export function malformedEvidence(file: string, m: MalformedLine): Evidence {
+  return {
+    label: `${file} line ${m.line}`,
+    observed: m.problem.includes('quote') ? `${m.problem}: the value runs to the end of the line, quote included` : `ignored: ${m.problem}; it sets no variable`,
+    expected: 'NAME=value',
+  }
+}
+
+/** At most `max` malformed-line notes, plus one saying how many more. */
+function malformedNotes(file: string, lines: MalformedLine[], max: number): Evidence[] {
+  const shown = lines.slice(0, max).map((m) => malformedEvidence(file, m))
+  if (lines.length > max) shown.push({ label: 'more malformed lines', observed: `${lines.length - max} more: lines ${lines.slice(max, max + 20).map((m) => m.line).join(', ')}${lines.length > max + 20 ? ', …' : ''}` })
+  return shown
+}
+
+/** How an empty value reads: `set to blanks` (KEY=   , or a quoted blank value) or `empty`. */
+export function emptiness(env: AppEnvironment, name: string): 'set to blanks' | 'empty' {
+  const value = env.vars[name] ?? ''
+  if (value !== '') return 'set to blanks'
+  return env.origin[name] === '.env' && env.dotenv.blank.includes(name) ? 'set to blanks' : 'empty'
+}
+
 export default defineCheck({
   meta: {
     id: 'config.required',
@@ -68,7 +96,7 @@ export default defineCheck({
       'config.missing-variable': {
         title: 'A required variable is not set',
         fix: 'Set the variable in the .env (or the environment the app starts with) and restart the app.',
-        commands: ['printenv {name} >/dev/null && echo set || echo unset', "grep -n '^{name}=' {file}"],
+        commands: ['printenv {name} >/dev/null && echo set || echo unset', "grep -nE '^[[:space:]]*(export[[:space:]]+)?{name}[[:space:]]*=' {file}"],
       },
     },
   },
@@ -76,29 +104,46 @@ export default defineCheck({
     const env = await appEnvironment(ctx)
     observeEnvironment(ctx, env)
     const reqs = requirements(env, ctx.config)
-    if (reqs.length === 0) ctx.skip('nothing marks a variable as required (no env.required, no .env.example, no compose file)')
+    const malformed = env.dotenv.malformed
+    // Malformed .env lines are worth a ✓ note even when nothing is required.
+    if (reqs.length === 0 && malformed.length === 0) ctx.skip('nothing marks a variable as required (no env.required, no .env.example, no compose file)')
     const dotenv = shortPath(env.dotenv.path, env.base)
     let missing = 0
     for (const r of reqs) {
       const value = env.vars[r.name]
       if (value !== undefined && value.trim() !== '') continue
       missing++
+      const where = env.origin[r.name] === 'process' ? 'process environment' : `${dotenv} line ${env.dotenv.lines[r.name] ?? '?'}`
+      const empty = value === undefined ? undefined : emptiness(env, r.name)
+      // A line naming the variable without `=` (DATABASE_URL postgres://...) is why it is unset.
+      const meant = value === undefined ? malformed.find((m) => m.name === r.name) : undefined
       const observed =
         value === undefined
           ? `unset (not in the process environment${env.dotenv.found ? ` nor in ${dotenv}` : `; ${dotenv} not found`})`
-          : `empty (${env.origin[r.name] === 'process' ? 'process environment' : `${dotenv} line ${env.dotenv.lines[r.name] ?? '?'}`})`
+          : `${empty} (${where})`
+      const title =
+        value === undefined
+          ? `${r.name} is not set${meant ? `: ${dotenv} line ${meant.line} ${meant.problem.startsWith('no "="') ? 'has no "="' : 'is malformed'}` : ''}`
+          : empty === 'set to blanks'
+            ? `${r.name} is set to blanks ${env.origin[r.name] === 'process' ? 'in the process environment' : `in ${where}`}`
+            : `${r.name} is empty`
       ctx.finding('config.missing-variable', {
         severity: r.severity,
-        title: `${r.name} is ${value === undefined ? 'not set' : 'empty'}`,
+        title,
         evidence: [
           { label: r.name, observed, expected: 'a non-empty value' },
           { label: 'required because', observed: r.because },
+          // An unset variable may be what a malformed line meant to set.
+          ...(value === undefined ? (meant ? [malformedEvidence(dotenv, meant)] : malformedNotes(dotenv, malformed, 3)) : []),
         ],
-        commands: [`printenv ${r.name} >/dev/null && echo set || echo unset`, `grep -n '^${r.name}=' ${dotenv}`],
+        commands: [`printenv ${r.name} >/dev/null && echo set || echo unset`, grepAssignment(r.name, dotenv)],
       })
     }
     ctx.observe('config.required.checked', reqs.length)
     ctx.observe('config.required.missing', missing)
-    if (missing === 0) ctx.ok({ label: 'required variables', observed: `${reqs.length} of ${reqs.length} set`, expected: 'all set' })
+    if (missing === 0) {
+      // The malformed lines first: the report shows a ✓ check's first evidence.
+      ctx.ok(...malformedNotes(dotenv, malformed, 5), { label: 'required variables', observed: reqs.length ? `${reqs.length} of ${reqs.length} set` : 'none inferred', expected: 'all set' })
+    }
   },
 })

@@ -6,6 +6,7 @@
 import { defineCheck } from '../../engine/check.js'
 import type { Evidence } from '../../engine/types.js'
 import { appEnvironment, observeEnvironment, shortPath, whereSet, type AppEnvironment } from './environment.js'
+import { emptiness, requirements } from './missing-variable.js'
 import { judgeSecret } from './secrets.js'
 
 /** Well-known secret names, judged whenever the app's environment holds them. */
@@ -76,9 +77,30 @@ export default defineCheck({
     const expected = `≥ ${opts.minLength} characters, ≥ ${opts.minBitsPerChar} bits/char and ≥ ${opts.minTotalBits} bits, not a published default`
     let weak = 0
     const okEvidence: Evidence[] = []
+    // An empty or blank variable that config.required reports is one finding, not two.
+    const required = new Set(requirements(env, ctx.config).map((r) => r.name))
     for (const c of candidates) {
       const value = env.vars[c.name]
-      if (!c.configured && !value) continue // inferred and empty: config.required speaks about empty variables
+      const blank = value !== undefined && value.trim() === ''
+      if (blank && (!c.configured || required.has(c.name))) {
+        if (required.has(c.name)) okEvidence.push({ label: c.name, observed: `${emptiness(env, c.name)} (${whereSet(env, c.name)}): reported by config.required` })
+        continue // inferred and empty: config.required speaks about empty variables
+      }
+      if (blank) {
+        weak++
+        const empty = emptiness(env, c.name)
+        ctx.finding('config.weak-secret', {
+          severity,
+          title: `${c.name} is ${empty}${empty === 'set to blanks' ? ` ${env.origin[c.name] === 'process' ? 'in the process environment' : `in ${whereSet(env, c.name)}`}` : ''}${production ? ' in production' : ''}`,
+          evidence: [
+            { label: c.name, observed: `${empty} (${whereSet(env, c.name)})`, expected },
+            { label: 'failed rules', observed: 'missing', expected: 'none' },
+            { label: 'environment', observed: ctx.config.environment, expected: production ? 'weak secrets refused in production' : undefined },
+          ],
+          commands: [`awk -F= '$1=="${c.name}" {print length(substr($0, index($0,"=")+1)) " characters"}' ${shortPath(env.dotenv.path, env.base)}`],
+        })
+        continue
+      }
       const v = judgeSecret(value, c.password ? { minLength: 0, minBitsPerChar: 0, minTotalBits: 0 } : opts)
       const numbers = `${v.length} characters, ${v.bitsPerChar.toFixed(2)} bits/char, ${Math.round(v.totalBits)} bits in total`
       if (v.failed.length === 0) {
@@ -86,7 +108,8 @@ export default defineCheck({
         continue
       }
       weak++
-      const where = v.failed.includes('missing') ? `not set (neither the process environment nor ${shortPath(env.dotenv.path, env.base)})` : `${numbers} (${whereSet(env, c.name)})`
+      const dotenv = shortPath(env.dotenv.path, env.base)
+      const where = v.failed.includes('missing') ? `not set (neither the process environment nor ${env.dotenv.found ? dotenv : `${dotenv}, not found`})` : `${numbers} (${whereSet(env, c.name)})`
       ctx.finding('config.weak-secret', {
         severity,
         title: `${c.name} is ${v.failed.includes('missing') ? 'missing' : `a weak secret (${v.failed.join(', ')})`}${production ? ' in production' : ''}`,
