@@ -4,6 +4,7 @@ import { evidenceText, findingOf, runCheck } from '../../../test/helpers/check-t
 import { ADMIN_PASSWORD, APP_PASSWORD, startMariaDb, type MariaDbServer } from '../../../test/helpers/mariadb-server.js'
 import { blackhole, freePort } from '../../../test/helpers/ports.js'
 import connect from './connect.js'
+import { Redactor } from '../../engine/redact.js'
 
 const secrets = [APP_PASSWORD, ADMIN_PASSWORD]
 let db: MariaDbServer
@@ -38,6 +39,12 @@ describe('mysql.connect', () => {
     expect(r.observations['mysql.authOk']).toBe(false)
     expect(r.observations['mysql.reachable']).toBe(true)
     expect(r.findings).toHaveLength(1)
+    // Reports pass through the generic redaction: "(using password: YES)" is MySQL's wording, not a secret.
+    const redactor = new Redactor()
+    redactor.add('wrong-planted-pw')
+    const shown = evidenceText(redactor.redactDeep(f))
+    expect(shown).toContain("Access denied for user 'app'@'127.0.0.1' (using password: YES)")
+    expect(shown).not.toContain('***')
   })
 
   it('unknown user: auth-failed too', async () => {

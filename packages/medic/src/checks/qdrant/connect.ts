@@ -57,8 +57,8 @@ export default defineCheck({
             : []),
         ],
         fix: s.apiKey
-          ? 'Use the key Qdrant was started with (QDRANT__SERVICE__API_KEY, or the read-only key QDRANT__SERVICE__READ_ONLY_API_KEY) in apiKey: and in the app; a key with trailing whitespace or from another environment fails the same way.'
-          : 'Qdrant runs with an API key: set apiKey: "${QDRANT_API_KEY}" on this target (and make sure the app sends the same key).',
+          ? "Use the key Qdrant was started with (QDRANT__SERVICE__API_KEY, or the read-only key QDRANT__SERVICE__READ_ONLY_API_KEY) as this target's apiKey and in the app; a key with trailing whitespace or from another environment fails the same way."
+          : `Qdrant runs with an API key: set this target's apiKey to "\${QDRANT_API_KEY}" in medic.yaml (and make sure the app sends the same key).`,
         commands,
       })
     }
