@@ -112,6 +112,27 @@ describe('metrics.scrape', () => {
     }
   })
 
+  it('a Prometheus query API behind Basic auth (credentials in the URL): answers, password never shown', async () => {
+    const PW = 'Pr0m-Api-Pw-55'
+    const server = await serve((req, res) => {
+      if (req.headers.authorization !== `Basic ${Buffer.from(`reader:${PW}`).toString('base64')}`) {
+        res.statusCode = 401
+        res.end()
+        return
+      }
+      res.setHeader('content-type', 'application/json')
+      res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [0, '1'] }] } }))
+    })
+    try {
+      const url = `http://reader:${PW}@127.0.0.1:${server.port}`
+      const r = await runCheck(scrape, null, { target: { ...targetOf(url), options: { prometheus: url } }, secrets: [PW] })
+      expect(r.status).toBe('ok')
+      expect(r.evidence[0].observed).toBe('answers queries')
+    } finally {
+      await close(server)
+    }
+  })
+
   it('an HTML login page answered with 200: metrics.unreachable (critical) with the content type and first bytes', async () => {
     const server = await serve((_req, res) => {
       res.setHeader('content-type', 'text/html; charset=utf-8')
@@ -124,6 +145,7 @@ describe('metrics.scrape', () => {
       expect(r.status).toBe('problem')
       expect(evidenceText(f)).toContain('answered HTTP 200 but with no Prometheus samples (content-type text/html; charset=utf-8; first bytes "<!DOCTYPE html> <html><head><title>Sign in')
       expect(r.observations['metrics.reachable']).toBe(false)
+      expect(f?.fix).toContain('not a login redirect, an SPA fallback page')
     } finally {
       await close(server)
     }

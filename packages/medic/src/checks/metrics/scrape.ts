@@ -47,6 +47,11 @@ export default defineCheck({
       ctx.observe('metrics.reachable', false)
       ctx.finding('metrics.unreachable', {
         severity: 'critical',
+        ...(err.kind === 'not-metrics'
+          ? {
+              fix: 'Point url at the path the app\'s Prometheus client serves (often /metrics) and make sure that route reaches it: not a login redirect, an SPA fallback page or a proxy error page. Check that the exporter/instrumentation is enabled in this environment.',
+            }
+          : {}),
         title: err.kind === 'not-metrics' ? 'Metrics endpoint unreachable: it answers, but not with Prometheus metrics' : `Metrics endpoint unreachable: ${err.message}`,
         evidence: [{ label: err.kind === 'http' ? 'HTTP status' : err.kind === 'not-metrics' ? 'body' : 'failure', observed: err.message, expected: '200 with Prometheus text' }],
         commands: [o.prometheus ? curl(`${url.replace(/\/+$/, '')}/api/v1/query?query=up`) : `${curl(url)} | head`],
