@@ -109,6 +109,7 @@ export default defineCheck({
     if (reqs.length === 0 && malformed.length === 0) ctx.skip('nothing marks a variable as required (no env.required, no .env.example, no compose file)')
     const dotenv = shortPath(env.dotenv.path, env.base)
     let missing = 0
+    const findings: { severity: Severity; title: string; evidence: Evidence[]; commands: string[]; notes: boolean }[] = []
     for (const r of reqs) {
       const value = env.vars[r.name]
       if (value !== undefined && value.trim() !== '') continue
@@ -127,18 +128,20 @@ export default defineCheck({
           : empty === 'set to blanks'
             ? `${r.name} is set to blanks ${env.origin[r.name] === 'process' ? 'in the process environment' : `in ${where}`}`
             : `${r.name} is empty`
-      ctx.finding('config.missing-variable', {
+      // An unset variable may be what a malformed line meant to set.
+      const notes = value === undefined ? (meant ? [malformedEvidence(dotenv, meant)] : malformedNotes(dotenv, malformed, 3)) : []
+      findings.push({
         severity: r.severity,
         title,
-        evidence: [
-          { label: r.name, observed, expected: 'a non-empty value' },
-          { label: 'required because', observed: r.because },
-          // An unset variable may be what a malformed line meant to set.
-          ...(value === undefined ? (meant ? [malformedEvidence(dotenv, meant)] : malformedNotes(dotenv, malformed, 3)) : []),
-        ],
+        evidence: [{ label: r.name, observed, expected: 'a non-empty value' }, { label: 'required because', observed: r.because }, ...notes],
         commands: [`printenv ${r.name} >/dev/null && echo set || echo unset`, grepAssignment(r.name, dotenv)],
+        notes: notes.length > 0,
       })
     }
+    // Malformed lines show once at least: on the first finding when none carries them (the ✓ that
+    // would carry them is not shown when there are findings).
+    if (malformed.length && findings.length && !findings.some((f) => f.notes)) findings[0].evidence.push(...malformedNotes(dotenv, malformed, 3))
+    for (const { notes: _, ...f } of findings) ctx.finding('config.missing-variable', f)
     ctx.observe('config.required.checked', reqs.length)
     ctx.observe('config.required.missing', missing)
     if (missing === 0) {

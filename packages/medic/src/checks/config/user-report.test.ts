@@ -39,6 +39,13 @@ describe('a .env line without "="', () => {
     expect(r.observations['config.dotenv.malformed']).toBe(1)
   })
 
+  it('the user\'s .env: the malformed line shows on the config.required finding when there is no ✓ to carry it', async () => {
+    fx = envFixture({ '.env': 'APP_NAME=logbook\nBROKEN LINE WITHOUT EQUALS\nexport FOO_URL=not-a-url\nJWT_SECRET_KEY=   \n' }, { secrets: ['JWT_SECRET_KEY'] })
+    const r = await runCheck(required, null, { target: at(fx) })
+    expect(r.findings.map((f) => f.title)).toEqual(['JWT_SECRET_KEY is set to blanks in .env line 4'])
+    expect(evidenceText(r.findings[0])).toContain('.env line 2: ignored: no "=" (not a NAME=value assignment); it sets no variable')
+  })
+
   it('explains a required variable written without "=" (DATABASE_URL postgres://...)', async () => {
     fx = envFixture({ '.env': 'APP_NAME=logbook\nDATABASE_URL postgres://app:s3cr3t-pw@db/app\n' }, { required: ['DATABASE_URL'] })
     const r = await runCheck(required, null, { target: at(fx), secrets: ['s3cr3t-pw'] })
