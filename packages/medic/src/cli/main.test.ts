@@ -51,6 +51,19 @@ describe('medic CLI', () => {
     expect(dis.stderr).toContain('disable[0]: unknown finding or check id "postgres.no-such-thing"')
   })
 
+  it('exits 3 for a threshold that is not an option of the check, has the wrong type, or a per-target unknown id', async () => {
+    const r = await runCli(['diagnose'], {
+      cwd: withConfig(
+        'thr',
+        'thresholds:\n  postgres.idle-in-transaction: { warnSeconds: 30 }\n  redis.latency: { warningMs: "high" }\ntargets:\n  db: { kind: postgres, url: "postgres://x@127.0.0.1:1/x", thresholds: { postgres.nosuch: { x: 1 } } }\n',
+      ),
+    })
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain('thresholds.postgres.idle-in-transaction.warnSeconds: "warnSeconds" is not an option of postgres.idle-in-transaction; its options: ')
+    expect(r.stderr).toMatch(/thresholds\.redis\.latency\.warningMs: expected a number \(default \d+\), got "high"/)
+    expect(r.stderr).toContain('targets.db.thresholds.postgres.nosuch: unknown finding or check id "postgres.nosuch"')
+  })
+
   it('exits 3 when --config names a missing file, and for a bad --timeout', async () => {
     const r = await runCli(['diagnose', '--config', 'nope.yaml'], { cwd: dir })
     expect(r.code).toBe(3)

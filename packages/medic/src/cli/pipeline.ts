@@ -92,22 +92,42 @@ function placeTargets(targets: Target[], baseDir: string, env: Record<string, st
   return targets.map((t) => ({ ...t, options: { ...t.options, baseDir, processEnv: env } }))
 }
 
-/** `disable:` and `thresholds:` keys must name real checks or findings: a typo would silently do nothing. */
+/**
+ * `disable:` and `thresholds:` must name real checks or findings, and a threshold must be an option
+ * of that check with the type of its default: a typo would otherwise silently do nothing.
+ */
 function validateIds(config: MedicConfig, file: string): void {
   const known = new Set<string>([...allChecks.map((c) => c.meta.id), ...allChecks.flatMap((c) => Object.keys(c.meta.findings))])
   const problems: { file: string; path: string; message: string }[] = []
-  config.disable.forEach((id, i) => {
-    if (!known.has(id)) problems.push({ file, path: `disable[${i}]`, message: `unknown finding or check id "${id}" (see \`medic list\`)` })
-  })
-  for (const id of Object.keys(config.thresholds)) {
-    if (!known.has(id)) problems.push({ file, path: `thresholds.${id}`, message: `unknown finding or check id "${id}" (see \`medic list\`)` })
-  }
-  for (const [tid, t] of Object.entries(config.targets)) {
-    t.disable.forEach((id, i) => {
-      if (!known.has(id)) problems.push({ file, path: `targets.${tid}.disable[${i}]`, message: `unknown finding or check id "${id}"` })
+  const checkDisable = (list: string[], at: string) =>
+    list.forEach((id, i) => {
+      if (!known.has(id)) problems.push({ file, path: `${at}[${i}]`, message: `unknown finding or check id "${id}" (see \`medic list\`)` })
     })
+  const checkThresholds = (thresholds: Record<string, Record<string, unknown>>, at: string) => {
+    for (const [id, values] of Object.entries(thresholds)) {
+      if (!known.has(id)) {
+        problems.push({ file, path: `${at}.${id}`, message: `unknown finding or check id "${id}" (see \`medic list\`)` })
+        continue
+      }
+      // The options of every check the id names (a finding id may be emitted by several checks).
+      const defaults: Record<string, unknown> = Object.assign({}, ...allChecks.filter((c) => c.meta.id === id || id in c.meta.findings).map((c) => c.meta.defaults))
+      for (const [key, value] of Object.entries(values ?? {})) {
+        if (!(key in defaults)) {
+          problems.push({ file, path: `${at}.${id}.${key}`, message: `"${key}" is not an option of ${id}; its options: ${Object.keys(defaults).join(', ') || 'none'}` })
+        } else if (typeof defaults[key] !== typeof value || Array.isArray(defaults[key]) !== Array.isArray(value)) {
+          problems.push({ file, path: `${at}.${id}.${key}`, message: `expected ${Array.isArray(defaults[key]) ? 'a list' : `a ${typeof defaults[key]}`} (default ${JSON.stringify(defaults[key])}), got ${JSON.stringify(value)}` })
+        }
+      }
+    }
   }
-  if (problems.length) throw new ConfigError(problems, 'Run `medic list` for every check and finding id.')
+  checkDisable(config.disable, 'disable')
+  checkThresholds(config.thresholds, 'thresholds')
+  for (const [tid, t] of Object.entries(config.targets)) {
+    checkDisable(t.disable, `targets.${tid}.disable`)
+    checkThresholds(t.thresholds, `targets.${tid}.thresholds`)
+  }
+  for (const [i, m] of config.metrics.entries()) checkThresholds(m.thresholds, `metrics[${i}].thresholds`)
+  if (problems.length) throw new ConfigError(problems, 'Run `medic list` for every check and finding id; `medic list --json` shows each check\'s options and defaults.')
 }
 
 /** Which checks a selector names: a family (`postgres`), a check id, a finding id, or a target id. */
