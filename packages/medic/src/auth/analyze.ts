@@ -184,13 +184,14 @@ export class JwtAnalyzer {
   private addPublicKey(text: string): void {
     const t = text.trim()
     const name = this.settings.publicKeyName ?? 'the public key'
-    if (t === '') throw new UserError(`${name} is empty (expected a PEM public key, certificate, JWK or JWKS)`)
+    const hint = 'Give the issuer\'s public key as PEM ("-----BEGIN PUBLIC KEY-----"), its certificate, or a JWK/JWKS JSON file.'
+    if (t === '') throw new UserError(`${name} is empty (expected a PEM public key, certificate, JWK or JWKS)`, hint)
     if (t.startsWith('{')) {
       let doc: { keys?: unknown; kty?: unknown; k?: unknown }
       try {
         doc = JSON.parse(t)
       } catch {
-        throw new UserError(`${name} looks like JSON but does not parse (expected a JWK or a JWKS)`)
+        throw new UserError(`${name} looks like JSON but does not parse (expected a JWK or a JWKS)`, hint)
       }
       if (Array.isArray(doc.keys)) {
         this.jwks = Promise.resolve(jwksFromDocument(doc, 'the JWKS file'))
@@ -404,7 +405,8 @@ export class JwtAnalyzer {
     if (exp === undefined) {
       push(draft('jwt.no-expiry', 'warning', 'the token has no exp claim: it never expires', [{ label: 'exp', observed: 'absent', expected: 'a NumericDate (short-lived access tokens)' }]))
     } else {
-      if (exp > 1e11) notes.push(`exp ${exp} looks like milliseconds, not seconds (${isoOfSeconds(exp)}): the issuer probably wrote Date.now() and the token effectively never expires`)
+      // 1e11 s is year 5138; 1e14 ms would be year 5138 too: beyond that it is just a huge number, not milliseconds.
+      if (exp > 1e11 && exp < 1e14) notes.push(`exp ${exp} looks like milliseconds, not seconds (read as milliseconds: ${isoOfSeconds(Math.floor(exp / 1000))}): the issuer probably wrote Date.now() and the token effectively never expires`)
       if (exp * 1000 <= nowMs - tol * 1000) {
         const ago = humanDuration(nowMs - exp * 1000)
         const evidence: Evidence[] = [

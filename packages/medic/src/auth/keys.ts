@@ -119,7 +119,10 @@ export function publicKeyCandidate(text: string, label = 'the public key', name 
   } catch (err) {
     const why = err instanceof Error ? err.message.split('\n')[0] : String(err)
     const what = /^-----BEGIN ([A-Z0-9 ]+)-----/.exec(trimmed)?.[1]
-    throw new UserError(`${name} is not a PEM public key, certificate or JWK (${what ? `it holds a PEM "${what}" block: ` : ''}${why})`)
+    throw new UserError(
+      `${name} is not a PEM public key, certificate or JWK (${what ? `it holds a PEM "${what}" block: ` : ''}${why})`,
+      'Give the issuer\'s public key as PEM ("-----BEGIN PUBLIC KEY-----"), its certificate, or a JWK/JWKS JSON file; for a shared secret use --secret / auth.jwt.secret.',
+    )
   }
   const spki = ko.export({ type: 'spki', format: 'pem' }).toString()
   const cache = new Map<string, Promise<CryptoKey>>()

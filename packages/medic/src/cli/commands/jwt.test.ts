@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli, type CliRun } from '../../../test/helpers/cli.js'
+import { freePort } from '../../../test/helpers/ports.js'
 
 const SECRET = 'cli-secret-Zx8Cv6Bn4Mq2We0Rt9Yu7Io5Pa3Sd1F'
 const API_KEY = 'sk_live_9Tq4Wz7Lm2Xc5Vb8Nn1Kp3Rs6D'
@@ -106,7 +107,7 @@ describe('medic jwt', () => {
     expect(mm.stdout.split('\n')[0]).toContain('401 because: the token is signed with HS256, the verifier accepts only RS256 (HMAC vs RS256')
     const missing = await cli([hsToken, '--public-key', 'nope.pem'])
     expect(missing.code).toBe(3)
-    expect(missing.stderr).toContain('cannot read the public key file')
+    expect(missing.stderr).toContain(`medic: cannot read --public-key nope.pem (file not found: ${join(dir, 'nope.pem')})`)
   })
 
   it('many tokens on stdin (bare, Bearer, header lines, garbage) with --json: one result each', async () => {
@@ -212,5 +213,164 @@ describe('medic jwt', () => {
     expect(JSON.parse(missing.stdout).tokens[0]).toMatchObject({ kind: 'apikey', source: 'variable PAYMENTS_KEY', findings: [{ id: 'apikey.missing' }] })
     const present = await cli(['--api-key'], { cwd: cdir, env: { PAYMENTS_KEY: API_KEY } })
     expect(present.code).toBe(0)
+  })
+})
+
+// Bugs a user hit: mistakes of the user are usage errors (exit 3, one line and a hint, never a
+// stack trace), and what medic could not check is said, not turned into a finding.
+describe('medic jwt: user mistakes and unusable inputs', () => {
+  const noStack = (r: CliRun) => {
+    expect(r.stderr).not.toContain('internal error')
+    expect(r.stderr).not.toMatch(/\n\s+at /)
+  }
+
+  it('--public-key that does not exist or is a directory: exit 3, "cannot read --public-key" and a hint', async () => {
+    const t = await token({ sub: 'u', exp: nowS() + 600 })
+    const missing = await cli([t, '--public-key', '/nonexistent.pem'])
+    expect(missing.code).toBe(3)
+    noStack(missing)
+    expect(missing.stdout).toBe('')
+    expect(missing.stderr.split('\n')[0]).toBe('medic: cannot read --public-key /nonexistent.pem (file not found)')
+    expect(missing.stderr).toMatch(/\nhint: Give the path of a PEM public key/)
+    const directory = await cli([t, '--public-key', tmpdir()])
+    expect(directory.code).toBe(3)
+    noStack(directory)
+    expect(directory.stderr.split('\n')[0]).toBe(`medic: cannot read --public-key ${tmpdir()} (it is a directory, not a file)`)
+  })
+
+  it('--public-key files that hold no key (text, a certificate-shaped garbage block, broken JSON, empty): exit 3 naming the file', async () => {
+    const t = await token({ sub: 'u', exp: nowS() + 600 })
+    writeFileSync(join(dir, 'notes.pem'), 'this is not a key\n')
+    writeFileSync(join(dir, 'garbage.pem'), '-----BEGIN PUBLIC KEY-----\nbm90IGEga2V5\n-----END PUBLIC KEY-----\n')
+    writeFileSync(join(dir, 'broken.json'), '{"kty": "RSA", ')
+    writeFileSync(join(dir, 'empty.pem'), '')
+    for (const [file, first] of [
+      ['notes.pem', /^medic: --public-key notes.pem is not a PEM public key, certificate or JWK \(/],
+      ['garbage.pem', /^medic: --public-key garbage.pem is not a PEM public key, certificate or JWK \(it holds a PEM "PUBLIC KEY" block: /],
+      ['broken.json', /^medic: --public-key broken.json looks like JSON but does not parse \(expected a JWK or a JWKS\)$/],
+      ['empty.pem', /^medic: --public-key empty.pem is empty/],
+    ] as const) {
+      const r = await cli([t, '--public-key', file])
+      expect(r.code, file).toBe(3)
+      noStack(r)
+      expect(r.stderr.split('\n')[0], file).toMatch(first)
+      expect(r.stderr, file).toContain('hint: ')
+    }
+  })
+
+  it('--jwks unreachable or answering HTML: the token is still analysed, the signature "not verified" with the reason, exit 3 (2 if it is expired)', async () => {
+    const rs = await new SignJWT({ sub: 'u', exp: nowS() + 600 }).setProtectedHeader({ alg: 'RS256', kid: 'k-2026' }).sign(rsa.privateKey)
+    planted.push(rs.split('.')[2])
+    const down = `http://127.0.0.1:${await freePort()}/jwks`
+    const r = await cli([rs, '--jwks', down])
+    expect(r.code).toBe(3)
+    noStack(r)
+    expect(r.stdout.split('\n')[0]).toBe(`cannot verify the signature: could not fetch the JWKS from ${down}: ECONNREFUSED`)
+    expect(r.stdout).toContain(`  signature  not verified: could not fetch the JWKS from ${down}: ECONNREFUSED`)
+    const html = createServer((_q, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>Sign in</title>'))
+    await new Promise<void>((ok) => html.listen(0, '127.0.0.1', ok))
+    try {
+      const url = `http://127.0.0.1:${(html.address() as { port: number }).port}/jwks`
+      const h = await cli([rs, '--jwks', url, '--json'])
+      expect(h.code).toBe(3)
+      const doc = JSON.parse(h.stdout)
+      expect(doc).toMatchObject({ status: 'unknown', summary: { tokens: 1, ok: 0, critical: 0, unknown: 1 } })
+      expect(doc.tokens[0].verdict).toBe(`cannot verify the signature: ${url} did not answer JSON (expected a JWKS): it answered an HTML page (text/html; charset=utf-8), probably a login page or the wrong path`)
+    } finally {
+      await new Promise<void>((ok) => html.close(() => ok()))
+    }
+    const expired = await new SignJWT({ sub: 'u', exp: nowS() - 600 }).setProtectedHeader({ alg: 'RS256', kid: 'k-2026' }).sign(rsa.privateKey)
+    planted.push(expired.split('.')[2])
+    const e = await cli([expired, '--jwks', down])
+    expect(e.code).toBe(2)
+    expect(e.stdout.split('\n')[0]).toMatch(/^401 because: token expired 10 min ago/)
+    const notUrl = await cli([rs, '--jwks', 'jwks.json'])
+    expect(notUrl.code).toBe(3)
+    expect(notUrl.stderr).toContain('medic: --jwks "jwks.json" is not an http(s) URL\nhint: Give the JWKS URL (e.g. https://issuer.example.com/.well-known/jwks.json); for a JWKS or JWK file use --public-key <file>.')
+  })
+
+  it('--secret "" or "$UNSET": exit 3 saying the secret is empty, not "the signature does not verify"', async () => {
+    const t = await token({ sub: 'u', exp: nowS() + 600 })
+    for (const empty of ['', ' ']) {
+      const r = await cli([t, '--secret', empty])
+      expect(r.code).toBe(3)
+      noStack(r)
+      expect(r.stdout).toBe('')
+      expect(r.stderr.split('\n')[0]).toBe(`medic: --secret is empty${empty ? ' (only whitespace)' : ''}: the variable you passed is probably unset`)
+      expect(r.stderr).toContain('hint: Check the variable (`printenv JWT_SECRET_KEY | wc -c`)')
+    }
+  })
+
+  it('auth.jwt.secret "${JWT_SECRET_KEY:-}" with the variable unset: "cannot verify the signature: auth.jwt.secret is empty", exit 3', async () => {
+    const cdir = mkdtempSync(join(dir, 'empty-secret-'))
+    writeFileSync(join(cdir, 'medic.yaml'), 'auth:\n  jwt:\n    secret: "${JWT_SECRET_KEY:-}"\n')
+    const t = await token({ sub: 'u', exp: nowS() + 600 })
+    const r = await cli([t], { cwd: cdir, env: {} })
+    expect(r.code).toBe(3)
+    expect(r.stdout.split('\n')[0]).toBe('cannot verify the signature: auth.jwt.secret is empty: the variable it comes from is probably unset')
+    expect(r.stdout).not.toContain('does not verify')
+  })
+
+  it('without config, an empty JWT_SECRET_KEY in the environment is named in a note', async () => {
+    const t = await token({ sub: 'u', exp: nowS() + 600 })
+    const r = await cli([t], { env: { JWT_SECRET_KEY: '' } })
+    expect(r.code).toBe(0)
+    expect(r.stdout.split('\n')[0]).toContain('OK as far as medic can tell (signature not verified: no secret, public key or JWKS given)')
+    expect(r.stdout).toContain('note: JWT_SECRET_KEY is set but empty in the environment or .env: not used')
+  })
+
+  it('--pattern that is not a regular expression: exit 3 "--pattern is not a valid regular expression"; same for auth.apiKey.pattern', async () => {
+    const r = await cli(['--api-key', 'sk_live_abc', '--pattern', '([a-'])
+    expect(r.code).toBe(3)
+    noStack(r)
+    expect(r.stdout).toBe('')
+    expect(r.stderr.split('\n')[0]).toMatch(/^medic: --pattern is not a valid regular expression: Invalid regular expression: \/\(\[a-\/: /)
+    expect(r.stderr).toContain('hint: Write a JavaScript regular expression')
+    const cdir = mkdtempSync(join(dir, 'bad-pattern-'))
+    writeFileSync(join(cdir, 'medic.yaml'), 'auth:\n  apiKey: { variable: PAYMENTS_KEY, pattern: "^sk_(live" }\n')
+    const c = await cli(['--api-key'], { cwd: cdir, env: { PAYMENTS_KEY: API_KEY } })
+    expect(c.code).toBe(3)
+    noStack(c)
+    expect(c.stderr.split('\n')[0]).toMatch(/^medic: auth.apiKey.pattern is not a valid regular expression: /)
+  })
+
+  it('--alg XX999 (or hs256): exit 3 listing the supported algorithms', async () => {
+    const t = await token({ sub: 'u', exp: nowS() + 600 })
+    const r = await cli([t, '--secret', SECRET, '--alg', 'XX999'])
+    expect(r.code).toBe(3)
+    noStack(r)
+    expect(r.stderr).toBe('medic: --alg: unknown algorithm "XX999"\nhint: Supported: HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA, Ed25519.\n')
+    const lower = await cli([t, '--secret', SECRET, '--alg', 'RS256,hs256'])
+    expect(lower.code).toBe(3)
+    expect(lower.stderr.split('\n')[0]).toBe('medic: --alg: unknown algorithm "hs256" (did you mean HS256?)')
+  })
+
+  it('stdin: a bare expired token after a curl "> Authorization" line is analysed, not skipped', async () => {
+    const good = await token({ sub: 'a', exp: nowS() + 600 })
+    const expired = await token({ sub: 'b', exp: nowS() - 600 })
+    const stdin = [`> Authorization: Bearer ${good}`, expired, `Bearer ${expired}`, '< HTTP/1.1 401 Unauthorized', '{"detail":"expired"}'].join('\n') + '\n'
+    const r = await cli(['--secret', SECRET, '--json'], { stdin })
+    expect(r.code).toBe(2)
+    const doc = JSON.parse(r.stdout)
+    expect(doc.tokens.map((x: { source: string }) => x.source)).toEqual(['stdin line 1', 'stdin line 2', 'stdin line 3'])
+    expect(doc.tokens.map((x: { findings: { id: string }[] }) => x.findings.map((f) => f.id))).toEqual([[], ['jwt.expired'], ['jwt.expired']])
+    expect(doc.notes).toEqual(["skipped 2 lines without a credential (request line, other headers, curl's * and < lines)"])
+  })
+
+  it('a huge exp: "expired more than 1000 years ago" and the raw number, never 1.15e+25 d', async () => {
+    const t = await token({ sub: 'u', exp: -1e30 })
+    const r = await cli([t, '--secret', SECRET])
+    expect(r.code).toBe(2)
+    expect(r.stdout.split('\n')[0]).toBe('401 because: token expired more than 1000 years ago (exp -1e+30)')
+    expect(r.stdout).toContain('    exp        -1e+30  -1e+30 (expired more than 1000 years ago)')
+    expect(r.stdout).not.toMatch(/e\+\d+ d/)
+    const far = await token({ sub: 'u', exp: 253402300800 })
+    const f = await cli([far, '--secret', SECRET])
+    expect(f.stdout).toContain('    exp        253402300800  253402300800 (in more than 1000 years)')
+    expect(f.stdout).toContain('note: exp 253402300800 looks like milliseconds, not seconds (read as milliseconds: 1978-01-11T21:31:40Z)')
+    const ms = await token({ sub: 'u', exp: Date.now() + 600_000 })
+    expect((await cli([ms, '--secret', SECRET])).stdout).toMatch(/note: exp \d+ looks like milliseconds, not seconds \(read as milliseconds: 20\d\d-/)
+    const huge = await token({ sub: 'u', exp: 1e30 })
+    expect((await cli([huge, '--secret', SECRET])).stdout).toContain('expires in more than 1000 years (1e+30)')
   })
 })

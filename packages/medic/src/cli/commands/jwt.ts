@@ -9,11 +9,11 @@ import { dirname, resolve } from 'node:path'
 import type { Command } from 'commander'
 import pc from 'picocolors'
 import { JwtAnalyzer, type JwtDeps, type JwtSettings } from '../../auth/analyze.js'
-import { analyzeApiKey, keyFromHeaderLine } from '../../auth/apikey.js'
+import { analyzeApiKey, compilePattern, keyFromHeaderLine } from '../../auth/apikey.js'
 import { fetchJwksDocument } from '../../auth/keys.js'
 import { plain, renderText, resultJson, type Paint, type TokenResult } from '../../auth/render.js'
 import { pgSubjectLookup, type SubjectLookup } from '../../auth/subject.js'
-import { apiKeyFrom, jwtSettingsFrom, readPublicKey } from '../../checks/auth/settings.js'
+import { apiKeyFrom, checkAlgorithms, jwtSettingsFrom, readPublicKey } from '../../checks/auth/settings.js'
 import { readDotEnv } from '../../config/dotenv.js'
 import { loadConfigFile } from '../../config/load.js'
 import { buildRedactor } from '../../config/resolve.js'
@@ -62,6 +62,9 @@ function stdinIsTTY(io: CliIO): boolean {
 /** Header lines that carry credentials; any other `Name: value` line of a pasted request is skipped. */
 const CREDENTIAL_HEADER = /^(authorization|x-api-key|api-key|apikey|x-auth-token|x-access-token)$/i
 const REQUEST_LINE = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \S+ HTTP\/[\d.]+$/
+/** A line that is itself a credential: a JWT (`eyJ…` header, two dots), `Bearer x`, or a bare known-prefix API key. */
+const JWT_SHAPE = /^(bearer\s+)?eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/i
+const isBareCredential = (line: string) => JWT_SHAPE.test(line.trim()) || /^bearer\s+\S+$/i.test(line.trim()) || looksLikeApiKey(line.trim())
 
 async function gatherInputs(arg: string | undefined, io: CliIO): Promise<{ inputs: Input[]; skipped: number }> {
   if (arg !== undefined && arg !== '-') return { inputs: [{ text: arg, source: 'argument' }], skipped: 0 }
@@ -70,10 +73,11 @@ async function gatherInputs(arg: string | undefined, io: CliIO): Promise<{ input
   const inputs: Input[] = []
   let skipped = 0
   const lines = text.split('\n')
-  // `curl -v` shows the request as "> Header: value" lines among "*", "<" and body lines: keep only those.
+  // `curl -v` shows the request as "> Header: value" lines among "*", "<" and body lines: keep only
+  // those, and any line that is itself a token (a bare token after a pasted request is still a token).
   const curl = lines.some((l) => /^> \S/.test(l))
   for (let i = 0; i < lines.length; i++) {
-    if (curl && !lines[i].startsWith('>')) {
+    if (curl && !lines[i].startsWith('>') && !isBareCredential(lines[i].replace(/\r$/, ''))) {
       if (lines[i].trim() !== '') skipped++
       continue
     }
@@ -127,16 +131,33 @@ function buildSettings(opts: JwtOptions, loaded: LoadedAuth, io: CliIO): { setti
   }
   const s = jwtSettingsFrom(auth?.jwt, routes, loaded.baseDir)
   if (!loaded.config && opts.secret === undefined && opts.publicKey === undefined && opts.jwks === undefined) {
-    const name = ['JWT_SECRET_KEY', 'JWT_SECRET'].find((n) => loaded.vars[n])
+    const name = ['JWT_SECRET_KEY', 'JWT_SECRET'].find((n) => loaded.vars[n]?.trim())
+    const empty = ['JWT_SECRET_KEY', 'JWT_SECRET'].filter((n) => loaded.vars[n] !== undefined && !loaded.vars[n]?.trim())
+    // Set but empty is what the app would verify with too: worth saying, not worth verifying with.
+    for (const n of empty) notes.push(`${n} is set but empty in the environment or .env: not used`)
     if (name) {
       s.secret = loaded.vars[name]
+      s.secretName = name
       notes.push(`verifying with ${name} from the environment`)
     }
   }
-  if (opts.secret !== undefined) s.secret = opts.secret
-  if (opts.publicKey !== undefined) s.publicKey = readPublicKey(resolve(io.cwd, opts.publicKey), io.cwd)
-  if (opts.jwks !== undefined) s.jwks = opts.jwks
+  if (opts.secret !== undefined) {
+    // `--secret "$JWT_SECRET_KEY"` with the variable unset: say so instead of "signature does not verify".
+    if (opts.secret.trim() === '')
+      throw new UserError(
+        `--secret is empty${opts.secret.length ? ' (only whitespace)' : ''}: the variable you passed is probably unset`,
+        'Check the variable (`printenv JWT_SECRET_KEY | wc -c`), export it, or leave --secret out to use JWT_SECRET_KEY / JWT_SECRET from the environment or .env.',
+      )
+    s.secret = opts.secret
+    s.secretName = '--secret'
+  }
+  if (opts.publicKey !== undefined) {
+    s.publicKey = readPublicKey(opts.publicKey, io.cwd, '--public-key')
+    s.publicKeyName = `--public-key ${opts.publicKey}`
+  }
+  if (opts.jwks !== undefined) s.jwks = checkJwksUrl(opts.jwks)
   const algs = opts.alg.flatMap((a) => a.split(',')).map((a) => a.trim()).filter(Boolean)
+  checkAlgorithms(algs, '--alg')
   if (algs.length) s.algorithms = algs
   if (opts.iss !== undefined) s.issuer = opts.iss
   if (opts.aud.length) s.audience = opts.aud
@@ -147,6 +168,19 @@ function buildSettings(opts: JwtOptions, loaded: LoadedAuth, io: CliIO): { setti
   }
   s.need = opts.need
   return { settings: s, notes }
+}
+
+/** `--jwks` takes an http(s) URL; a file path is a usage error that says where files go. */
+function checkJwksUrl(value: string): string {
+  let url: URL | undefined
+  try {
+    url = new URL(value)
+  } catch {
+    url = undefined
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+    throw new UserError(`--jwks "${maskUrl(value)}" is not an http(s) URL`, 'Give the JWKS URL (e.g. https://issuer.example.com/.well-known/jwks.json); for a JWKS or JWK file use --public-key <file>.')
+  return value
 }
 
 /** A redactor that knows every secret this run could touch: the output is passed through it. */
@@ -181,6 +215,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .action(async (token: string | undefined, opts: JwtOptions) => {
       const started = performance.now()
       const timeoutMs = opts.timeout ? parseDuration(opts.timeout, '--timeout') : 5000
+      if (opts.pattern !== undefined) compilePattern(opts.pattern, '--pattern')
       const loaded = loadAuthConfig(opts, io)
       const { settings, notes } = buildSettings(opts, loaded, io)
       const { inputs, skipped } = await gatherInputs(token, io)
@@ -214,12 +249,15 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       let analyzer: JwtAnalyzer
       try {
         analyzer = new JwtAnalyzer(settings, deps)
+        // A JWKS that cannot be fetched does not stop the run: each token says its signature went unchecked, and why.
         if (!opts.apiKey && inputs.some((i) => !looksLikeApiKey(i.text))) await analyzer.prepare()
       } catch (err) {
         await subject?.close()
-        throw new UserError(err instanceof Error ? err.message : String(err), 'Check the --public-key file, the --jwks URL or auth.jwt in the config.')
+        if (err instanceof UserError) throw new UserError(err.message, err.hint ?? 'Check the --public-key file or auth.jwt in the config.')
+        throw err
       }
       const pattern = opts.pattern ?? apiConf?.pattern
+      const patternName = opts.pattern !== undefined ? '--pattern' : 'auth.apiKey.pattern'
       const keysSeen: string[] = []
       const analyzeOne = async (input: Input, index: number): Promise<TokenResult> => {
         if (opts.apiKey || looksLikeApiKey(input.text)) {
@@ -228,7 +266,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
           // Never printed by construction; the redactor is a second guard (bounded: it scans the whole output per key).
           if (keysSeen.length < 200) keysSeen.push(h.value.trim().replace(/^(bearer\s+)+/i, '').replace(/^["'`]+|["'`]+$/g, ''))
           // "Authorization: Bearer Bearer x" arrives as value "Bearer x": analyzeApiKey reports the doubled prefix.
-          return { kind: 'apikey', index, source: input.source, analysis: analyzeApiKey(h.value, { pattern, source: where, variable: apiConf?.variable }) }
+          return { kind: 'apikey', index, source: input.source, analysis: analyzeApiKey(h.value, { pattern, patternName, source: where, variable: apiConf?.variable }) }
         }
         return { kind: 'jwt', index, source: input.source, analysis: await analyzer.analyze(input.text) }
       }
@@ -245,9 +283,10 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       }
 
       const redactor = redactorFor(loaded, settings, keysSeen)
-      const counts = { ok: 0, warning: 0, critical: 0 }
+      const counts = { ok: 0, warning: 0, critical: 0, unknown: 0 }
       for (const r of results) counts[r.analysis.status]++
-      const status = counts.critical ? 'critical' : counts.warning ? 'warning' : 'ok'
+      // A signature medic could not check (empty secret, JWKS unreachable) is UNKNOWN, not OK.
+      const status = counts.critical ? 'critical' : counts.unknown ? 'unknown' : counts.warning ? 'warning' : 'ok'
       const allNotes = [...loaded.notes, ...notes]
       let out: string
       if (opts.json) {
@@ -261,9 +300,9 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
         const blocks = results.map((r) => renderText(r, paint, many ? `token ${r.index} (${r.source})` : undefined))
         out = blocks.join('\n')
         if (allNotes.length) out += allNotes.map((n) => paint.dim(`note: ${n}`)).join('\n') + '\n'
-        if (many) out += `\n${results.length} tokens: ${counts.ok} ok, ${counts.warning} warning, ${counts.critical} critical\n`
+        if (many) out += `\n${results.length} tokens: ${counts.ok} ok, ${counts.warning} warning, ${counts.critical} critical${counts.unknown ? `, ${counts.unknown} not verifiable` : ''}\n`
       }
       io.stdout(redactor.redact(out))
-      setExit(counts.critical ? EXIT.CRITICAL : counts.warning ? EXIT.WARNING : EXIT.OK)
+      setExit(counts.critical ? EXIT.CRITICAL : counts.unknown ? EXIT.UNKNOWN : counts.warning ? EXIT.WARNING : EXIT.OK)
     })
 }
