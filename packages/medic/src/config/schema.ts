@@ -2,10 +2,11 @@
 import { z } from 'zod'
 import { targetSchema } from './targets.js'
 
-export const logSourceSchema = z.union([
-  z.object({ file: z.string().min(1), format: z.string().optional(), service: z.string().optional() }).strict(),
-  z.object({ command: z.string().min(1), format: z.string().optional(), service: z.string().optional() }).strict(),
-])
+/** One object (not a union) so a mistyped key is named: `logs[0]: unknown key "fiel"`. */
+export const logSourceSchema = z
+  .object({ file: z.string().min(1).optional(), command: z.string().min(1).optional(), format: z.string().optional(), service: z.string().optional() })
+  .strict()
+  .refine((s) => (s.file === undefined) !== (s.command === undefined), { message: 'give exactly one of file: or command:' })
 
 export const metricsSourceSchema = z.union([
   z.object({ url: z.string().url(), thresholds: z.record(z.string(), z.record(z.string(), z.unknown())).default({}) }).strict(),

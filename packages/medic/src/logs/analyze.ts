@@ -29,13 +29,21 @@ export interface AnalyzeOptions {
   service?: string
   /** Group every event, whatever its level (`--emit records`). */
   groupAll?: boolean
-  /** Keep only records that contain this request/trace id. */
+  /**
+   * Keep only records that carry this request/trace id or an id starting with it: a request/trace
+   * field that starts with it, or a word of the record that does (`4bf92` finds
+   * `4bf92f3577b34da6…` in a JSON field and in a plain line alike, never `a4bf92…`).
+   */
   traceId?: string
   /** Called for every kept event that was parsed fully, with its group when grouped. */
   onEvent?: (ev: LogEvent, group: GroupStats | null) => void
   follow?: boolean
   signal?: AbortSignal
   tailBytes?: number
+  /** Epoch ms at which command sources are stopped (see ReadOptions.deadline). */
+  commandDeadline?: number
+  /** Start files at their end (`--follow` without `--since`). */
+  fromEnd?: boolean
   /** Progress: bytes read so far, total bytes when known, lines so far. */
   onProgress?: (p: { bytes: number; totalBytes: number; lines: number; source: string }) => void
   /** Drain similarity threshold. */
@@ -122,7 +130,7 @@ export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
 
     const onRecord = (first: string, rest: string[] | null, lineNo: number): void => {
       report.records++
-      if (traceId !== undefined && !first.includes(traceId) && !(rest && rest.some((l) => l.includes(traceId)))) {
+      if (traceId !== undefined && !holdsIdWord(first, traceId) && !(rest && rest.some((l) => holdsIdWord(l, traceId)))) {
         // not this request: count only
         return
       }
@@ -166,7 +174,7 @@ export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
         filtered++
         return
       }
-      if (traceId !== undefined && ev.traceId !== traceId && !ev.raw.includes(traceId)) return
+      if (traceId !== undefined && !ev.traceId.startsWith(traceId) && !holdsIdWord(ev.raw, traceId)) return
       totals.count(ev.ts, ev.level, ev.status)
       if (ev.level < LEVEL.warn && maybeMarker(first)) {
         const m = RE_MARKER.exec(first)
@@ -299,6 +307,8 @@ export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
       stdin: o.stdin,
       follow: o.follow,
       tailBytes: o.tailBytes,
+      deadline: o.commandDeadline,
+      fromEnd: o.fromEnd,
       onBytes: (n) => {
         report.bytes += n
         bytesSoFar += n
@@ -318,7 +328,13 @@ export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
     linesSoFar += splitter.lines
   }
   if (o.follow) await Promise.all(resolved.map((_, si) => processSource(si)))
-  else for (let si = 0; si < resolved.length; si++) await processSource(si)
+  else {
+    // Commands last: one that runs until its deadline (`docker logs -f`) must not leave the files
+    // beside it unread when time runs out. Reports keep the order the sources were given in.
+    const order = resolved.map((_, si) => si)
+    for (const si of order) if (resolved[si].kind !== 'command') await processSource(si)
+    for (const si of order) if (resolved[si].kind === 'command') await processSource(si)
+  }
 
   totals.finish()
   const { groups, idOfRef } = grouper.finish()
@@ -347,6 +363,16 @@ function knownText(ev: LogEvent, first: string, rest: string[] | null): string {
     return `${first}\n${unindented(ev.stack.split('\n'))}`
   }
   return `${first}\n${unindented(rest)}`
+}
+
+/** Does `text` hold a word starting with `id` (at its start or after a character that is not a letter or digit)? */
+export function holdsIdWord(text: string, id: string): boolean {
+  for (let i = text.indexOf(id); i >= 0; i = text.indexOf(id, i + 1)) {
+    if (i === 0) return true
+    const c = text.charCodeAt(i - 1)
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return true
+  }
+  return false
 }
 
 function unindented(lines: string[]): string {

@@ -37,7 +37,13 @@ function problemsText(p: InputProblems): string[] {
   if (p.invalidUtf8Lines) out.push(`${p.invalidUtf8Lines} line${p.invalidUtf8Lines === 1 ? '' : 's'} with invalid UTF-8`)
   if (p.oversizedLines) out.push(`${p.oversizedLines} over-long line${p.oversizedLines === 1 ? '' : 's'} cut to 64 KiB`)
   if (p.truncatedGzip) out.push('truncated gzip (read up to the damage)')
+  if (p.cutAfterMs !== undefined) out.push(cutText(p.cutAfterMs))
   return out
+}
+
+/** A command stopped at its deadline: said the same way in the report, the checks and on stderr. */
+export function cutText(ms: number): string {
+  return `still running after ${(ms / 1000).toFixed(1)} s: stopped at the deadline, the output read so far is analysed`
 }
 
 const iso = (ms: number) => (ms === ms ? new Date(ms).toISOString() : null)

@@ -5,7 +5,7 @@
  * Each source yields Buffer chunks; a problem (missing file, unreadable, failing command, truncated
  * gzip) is recorded on the source, never thrown.
  */
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { createReadStream, promises as fsp, type Stats } from 'node:fs'
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
 import type { Readable } from 'node:stream'
@@ -20,6 +20,8 @@ export interface ResolvedSource {
   kind: 'file' | 'command' | 'stdin'
   path?: string
   command?: string
+  /** Where a command runs (the working directory, or medic.yaml's folder for the checks). */
+  cwd?: string
   gzip: boolean
   /** Size on disk (compressed size for .gz), for progress. */
   size: number
@@ -128,7 +130,7 @@ export async function resolveSources(specs: SourceSpec[], cwd: string): Promise<
       continue
     }
     if (spec.command) {
-      out.push({ name: `$ ${spec.command}`, kind: 'command', command: spec.command, gzip: false, size: 0, format: spec.format, service: spec.service })
+      out.push({ name: `$ ${spec.command}`, kind: 'command', command: spec.command, cwd, gzip: false, size: 0, format: spec.format, service: spec.service })
       continue
     }
     const pattern = spec.file ?? ''
@@ -161,6 +163,14 @@ export interface ReadOptions {
   /** Bytes of input consumed (compressed bytes for .gz), for progress. */
   onBytes?: (n: number) => void
   pollMs?: number
+  /**
+   * Epoch ms at which a command source stops being read: a command that never ends on its own
+   * (`docker logs -f`, `kubectl logs -f`, `sleep 100`) is stopped there, with its process group,
+   * and what it wrote is kept (problems.cutAfterMs says so).
+   */
+  deadline?: number
+  /** Start plain files at their end (`--follow` without `--since`, like `tail -f`); `.gz` files are skipped. */
+  fromEnd?: boolean
 }
 
 /** The chunks of one source. Problems land in `problems`; the generator itself does not throw. */
@@ -181,7 +191,7 @@ export async function* readChunks(src: ResolvedSource, problems: InputProblems, 
       return
     }
     if (src.kind === 'command') {
-      yield* commandChunks(src.command!, problems, o)
+      yield* commandChunks(src.command!, src.cwd, problems, o)
       return
     }
     yield* fileChunks(src, problems, o)
@@ -207,6 +217,8 @@ async function* fileChunks(src: ResolvedSource, problems: InputProblems, o: Read
     }
   }
   if (gzip) {
+    // a compressed file is rotated, never appended to: nothing to follow from its end
+    if (o.fromEnd) return
     const raw = createReadStream(path, { highWaterMark: CHUNK_BYTES })
     raw.on('data', (c) => o.onBytes?.(c.length))
     const gunzip = createGunzip({ chunkSize: 256 * 1024 })
@@ -225,7 +237,8 @@ async function* fileChunks(src: ResolvedSource, problems: InputProblems, o: Read
   let start = 0
   const size = (await fsp.stat(path)).size
   let dropFirstPartial = false
-  if (o.tailBytes && size > o.tailBytes) {
+  if (o.fromEnd) start = size
+  else if (o.tailBytes && size > o.tailBytes) {
     start = size - o.tailBytes
     dropFirstPartial = true
   }
@@ -264,28 +277,112 @@ async function* fileChunks(src: ResolvedSource, problems: InputProblems, o: Read
   }
 }
 
-async function* commandChunks(command: string, problems: InputProblems, o: ReadOptions): AsyncGenerator<Buffer> {
-  // stderr joined to stdout in the shell so lines stay whole (docker logs writes both).
-  const child = spawn('/bin/sh', ['-c', `exec 2>&1\n${command}`], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const onAbort = () => child.kill('SIGTERM')
-  o.signal?.addEventListener('abort', onAbort, { once: true })
-  const exited = new Promise<number | null>((res) => {
-    child.on('close', (code) => res(code))
-    child.on('error', (e) => {
+/**
+ * Commands still running, by process group: stopped when medic exits or is interrupted, so no
+ * child outlives medic (they run in their own group, out of reach of the terminal's Ctrl-C).
+ */
+const live = new Set<ChildProcess>()
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+const onExit = () => {
+  for (const c of live) killGroup(c, 'SIGKILL')
+}
+const onSignal = (sig: NodeJS.Signals) => {
+  for (const c of live) killGroup(c, 'SIGTERM')
+  // Nobody else handles this signal (no --follow summary to print): die by it, as without us.
+  if (process.listenerCount(sig) === 1) {
+    unhook()
+    process.kill(process.pid, sig)
+  }
+}
+function hook(): void {
+  process.on('exit', onExit)
+  for (const sig of SIGNALS) process.on(sig, onSignal)
+}
+function unhook(): void {
+  process.off('exit', onExit)
+  for (const sig of SIGNALS) process.off(sig, onSignal)
+}
+
+function killGroup(child: ChildProcess, sig: NodeJS.Signals): void {
+  if (!child.pid) return
+  try {
+    process.kill(-child.pid, sig)
+  } catch {
+    /* the group is gone */
+  }
+}
+
+function groupAlive(child: ChildProcess): boolean {
+  if (!child.pid) return false
+  try {
+    process.kill(-child.pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function* commandChunks(command: string, cwd: string | undefined, problems: InputProblems, o: ReadOptions): AsyncGenerator<Buffer> {
+  const started = Date.now()
+  if (o.deadline !== undefined && o.deadline <= started) {
+    problems.cutAfterMs = 0
+    return
+  }
+  // stderr joined to stdout in the shell so lines stay whole (docker logs writes both). Its own
+  // process group, so the shell, the command and whatever it starts are stopped together.
+  const child = spawn('/bin/sh', ['-c', `exec 2>&1\n${command}`], { cwd, stdio: ['ignore', 'pipe', 'inherit'], detached: true })
+  if (live.size === 0) hook()
+  live.add(child)
+  let stopped = false
+  const stop = () => {
+    stopped = true
+    killGroup(child, 'SIGTERM')
+    // a grandchild that left the group may still hold the pipe: stop reading it anyway
+    child.stdout?.destroy()
+  }
+  o.signal?.addEventListener('abort', stop, { once: true })
+  const timer =
+    o.deadline !== undefined
+      ? setTimeout(() => {
+          problems.cutAfterMs = Date.now() - started
+          stop()
+        }, o.deadline - started)
+      : undefined
+  const exited = new Promise<void>((res) => {
+    if (child.exitCode !== null || child.signalCode !== null) res()
+    child.once('exit', () => res())
+    child.once('error', (e) => {
       problems.error = e.message
-      res(null)
+      res()
     })
   })
   try {
-    for await (const chunk of child.stdout!) {
-      o.onBytes?.((chunk as Buffer).length)
-      yield chunk as Buffer
-      if (o.signal?.aborted) break
+    try {
+      for await (const chunk of child.stdout!) {
+        o.onBytes?.((chunk as Buffer).length)
+        yield chunk as Buffer
+        if (stopped) break
+      }
+    } catch (err) {
+      // destroying the pipe at the deadline ends the iteration with a premature close
+      if (!stopped) throw err
     }
-    const code = await exited
-    if (code !== 0 && code !== null && !o.signal?.aborted) problems.error = `command exited with code ${code}${code === 127 ? ' (command not found)' : ''}`
+    if (!stopped) {
+      await exited
+      const code = child.exitCode
+      if (code !== 0 && code !== null) problems.error = `command exited with code ${code}${code === 127 ? ' (command not found)' : ''}`
+    }
   } finally {
-    o.signal?.removeEventListener('abort', onAbort)
-    if (child.exitCode === null) child.kill('SIGTERM')
+    clearTimeout(timer)
+    o.signal?.removeEventListener('abort', stop)
+    // The whole group goes, also when the shell has ended (a command may leave children behind).
+    killGroup(child, 'SIGTERM')
+    if (child.exitCode === null && child.signalCode === null) await Promise.race([exited, new Promise((r) => setTimeout(r, 1000))])
+    if (groupAlive(child)) {
+      await new Promise((r) => setTimeout(r, 50))
+      killGroup(child, 'SIGKILL')
+    }
+    live.delete(child)
+    if (live.size === 0) unhook()
   }
 }

@@ -1,5 +1,5 @@
 /** One request spread over three services (JSON api, logfmt worker, plain Python billing): order, gaps, failing step. */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -38,4 +38,29 @@ describe('trace', () => {
     const r = await traceRequest('no-such-request', { sources: files.map((file) => ({ file })), cwd: dir })
     expect(r.steps).toHaveLength(0)
   })
+
+  it('an id prefix matches the same events as the whole id, in JSON fields, logfmt and plain lines alike', async () => {
+    const full = await traceRequest(RID, { sources: files.map((file) => ({ file })), cwd: dir })
+    const prefix = await traceRequest(RID.slice(0, 5), { sources: files.map((file) => ({ file })), cwd: dir })
+    expect(prefix.steps.map((s) => `${s.source}:${s.line}`)).toEqual(full.steps.map((s) => `${s.source}:${s.line}`))
+    expect(prefix.steps.map((s) => s.service)).toEqual(['api', 'api', 'worker', 'worker', 'billing', 'billing', 'api'])
+    expect(prefix.ids).toEqual([RID])
+  })
+
+  it('matches at the start of an id only, and lists the ids when a prefix is ambiguous', async () => {
+    const f = join(dir, 'mixed.log')
+    writeFileSync(
+      f,
+      [
+        JSON.stringify({ level: 'info', time: '2026-11-22T02:00:00Z', trace_id: 'abcd1111', msg: 'one' }),
+        '2026-11-22T02:00:01Z INFO request abcd2222 started',
+        '2026-11-22T02:00:02Z INFO request xabcd3333 started',
+        JSON.stringify({ level: 'info', time: '2026-11-22T02:00:03Z', trace_id: 'zzabcd', msg: 'not this one' }),
+      ].join('\n') + '\n',
+    )
+    const r = await traceRequest('abcd', { sources: [{ file: f }], cwd: dir })
+    expect(r.steps.map((s) => s.line).sort()).toEqual([1, 2])
+    expect(r.ids.sort()).toEqual(['abcd1111', 'abcd2222'])
+  })
 })
+

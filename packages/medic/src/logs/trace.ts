@@ -3,7 +3,7 @@
  * with the gaps between steps and the first failing step (error level or a 5xx) marked.
  */
 import type { GroupStats } from './aggregate.js'
-import { analyze, type AnalyzeOptions, type SourceReport } from './analyze.js'
+import { analyze, holdsIdWord, type AnalyzeOptions, type SourceReport } from './analyze.js'
 import { clip, fmtTime, redactText } from './findings.js'
 import { LEVEL, levelName, type LogEvent } from './types.js'
 
@@ -32,6 +32,8 @@ export interface TraceResult {
   failingIndex: number
   sources: SourceReport[]
   truncated: boolean
+  /** The full ids the given id (a prefix, or the whole id) matched, most frequent first. */
+  ids: string[]
 }
 
 const MAX_EVENTS = 10_000
@@ -87,6 +89,11 @@ export async function traceRequest(id: string, o: Omit<AnalyzeOptions, 'traceId'
       exception: ev.exception ? `${ev.exception.type}: ${redactText(clip(ev.exception.message, 200))}` : undefined,
     }
   })
+  const idCount = new Map<string, number>()
+  for (const { ev } of events) {
+    const full = fullId(ev, id)
+    if (full) idCount.set(full, (idCount.get(full) ?? 0) + 1)
+  }
   const timed = steps.filter((s) => s.ts === s.ts)
   return {
     id,
@@ -96,7 +103,20 @@ export async function traceRequest(id: string, o: Omit<AnalyzeOptions, 'traceId'
     failingIndex,
     sources: a.sources,
     truncated,
+    ids: [...idCount].sort((x, y) => y[1] - x[1]).map(([k]) => k),
   }
+}
+
+/** The whole id an event carries that starts with `id`: its request/trace field, else the word in its text. */
+function fullId(ev: LogEvent, id: string): string {
+  if (ev.traceId.startsWith(id)) return ev.traceId
+  for (let i = ev.raw.indexOf(id); i >= 0; i = ev.raw.indexOf(id, i + 1)) {
+    if (!holdsIdWord(ev.raw.slice(Math.max(0, i - 1), i + id.length), id)) continue
+    const m = /^[\w-]+/.exec(ev.raw.slice(i, i + 200))
+    // a traceparent in the text: its trace id
+    return m ? m[0].replace(/^([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/, '$1') : id
+  }
+  return ''
 }
 
 /** A gap is a pause of at least 1 s, or 5× the median step when steps are slow. */
@@ -122,6 +142,7 @@ export function traceText(r: TraceResult, color: { red: (s: string) => string; d
     out.push(`medic trace ${r.id}: no event carries this id in ${r.sources.map((s) => s.name).join(', ')}`)
     return out.join('\n') + '\n'
   }
+  if (r.ids.length > 1) out.push(color.yellow(`note: ${r.id} is the start of ${r.ids.length} different ids (${r.ids.slice(0, 5).join(', ')}${r.ids.length > 5 ? ', …' : ''}); give more of the id to follow one request`))
   out.push(color.bold(`medic trace ${r.id}: ${r.steps.length} events across ${r.services.length} service${r.services.length === 1 ? '' : 's'} (${r.services.join(', ')}), ${dur(r.durationMs)}`))
   const svcW = Math.min(16, Math.max(7, ...r.services.map((s) => s.length)))
   for (const s of r.steps) {
@@ -147,6 +168,7 @@ export function traceJson(r: TraceResult) {
     durationMs: r.durationMs,
     failingStep: r.failingIndex >= 0 ? r.failingIndex : null,
     truncated: r.truncated,
+    ids: r.ids,
     sources: r.sources.map((s) => ({ name: s.name, format: s.format, lines: s.lines, problems: s.problems })),
     steps: r.steps.map((s) => ({ ...s, ts: s.ts === s.ts ? new Date(s.ts).toISOString() : null, offsetMs: s.offsetMs === s.offsetMs ? s.offsetMs : null, durationMs: s.durationMs === s.durationMs ? s.durationMs : null })),
   }

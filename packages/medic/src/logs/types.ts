@@ -73,6 +73,11 @@ export interface InputProblems {
   invalidUtf8Lines: number
   oversizedLines: number
   truncatedGzip: boolean
+  /**
+   * A command still running when its time ran out (`docker logs -f`, `kubectl logs -f`): it was
+   * stopped after this many ms and what it had written is analysed. Not an error.
+   */
+  cutAfterMs?: number
   /** The source could not be opened or read (missing, unreadable, command failed). */
   error?: string
 }

@@ -6,6 +6,7 @@ import type { CheckContext } from '../../engine/check.js'
 import type { Evidence } from '../../engine/types.js'
 import { analyze, type Analysis } from '../../logs/analyze.js'
 import { computeFindings, DEFAULT_THRESHOLDS, type LogFinding, type LogThresholds } from '../../logs/findings.js'
+import { cutText } from '../../logs/render.js'
 import { LEVEL, type SourceSpec } from '../../logs/types.js'
 
 export interface LogsCheckOptions extends LogThresholds {
@@ -27,12 +28,30 @@ export async function logsAnalysis(ctx: CheckContext, o: LogsCheckOptions): Prom
   const specs = specsOf(ctx)
   if (specs.length === 0) ctx.skip('no log sources configured (logs: in medic.yaml)')
   const a = await ctx.shared.get(`logs:${ctx.target.id}`, () =>
-    // Relative paths are relative to medic.yaml's folder (the target's baseDir), as in the CLI.
-    analyze({ sources: specs, cwd: typeof ctx.target.options.baseDir === 'string' ? ctx.target.options.baseDir : process.cwd(), signal: ctx.signal, tailBytes: o.maxBytes }),
+    analyze({
+      sources: specs,
+      // Relative paths are relative to medic.yaml's folder (the target's baseDir), as in the CLI.
+      cwd: typeof ctx.target.options.baseDir === 'string' ? ctx.target.options.baseDir : process.cwd(),
+      signal: ctx.signal,
+      tailBytes: o.maxBytes,
+      // A command that does not end (`docker logs -f`) is read until shortly before the deadline,
+      // then stopped; the margin leaves time to judge what it wrote (files are read first).
+      commandDeadline: Date.now() + commandBudgetMs(ctx.remainingMs()),
+    }),
   )
   const failed = a.sources.filter((s) => s.problems.error)
   if (failed.length === a.sources.length) ctx.skip(`no log source could be read: ${failed.map((s) => `${s.name} (${s.problems.error})`).join(', ')}`)
   return a
+}
+
+/** The time a command source may take: the check's remaining time minus a margin (a fifth, 0.5 to 3 s). */
+export function commandBudgetMs(remainingMs: number): number {
+  return Math.max(0, remainingMs - Math.min(3000, Math.max(500, remainingMs * 0.2)))
+}
+
+/** Evidence for command sources stopped at the deadline (every logs finding carries it). */
+export function cutEvidence(a: Analysis): Evidence[] {
+  return a.sources.filter((s) => s.problems.cutAfterMs !== undefined).map((s) => ({ label: `source ${s.name}`, observed: `${s.lines} lines; ${cutText(s.problems.cutAfterMs!)}` }))
 }
 
 /** Findings of one id, plus the shared observations every logs check records. */
@@ -51,7 +70,8 @@ export function findingsOf(ctx: CheckContext, a: Analysis, o: LogsCheckOptions, 
     ctx.observe('logs.errorsBeganAt', new Date(top.first).toISOString())
     ctx.observe('logs.errorsBeganGroup', top.exception ? `${top.exception.type} ×${top.count}` : `${(top.example?.message ?? top.signature).slice(0, 60)} ×${top.count}`)
   }
-  return all.filter((f) => f.id === id)
+  const cut = cutEvidence(a)
+  return all.filter((f) => f.id === id).map((f) => (cut.length ? { ...f, evidence: [...f.evidence, ...cut] } : f))
 }
 
 export function commandsFor(ctx: CheckContext, o: LogsCheckOptions): string[] {
@@ -64,7 +84,7 @@ export function commandsFor(ctx: CheckContext, o: LogsCheckOptions): string[] {
 export function sourcesEvidence(a: Analysis): Evidence[] {
   return a.sources.map((s) => {
     const p = s.problems
-    const bad = [p.error, p.binaryLines && `${p.binaryLines} binary lines`, p.invalidUtf8Lines && `${p.invalidUtf8Lines} invalid UTF-8 lines`, p.oversizedLines && `${p.oversizedLines} over-long lines`, p.truncatedGzip && 'truncated gzip'].filter(Boolean)
+    const bad = [p.error, p.cutAfterMs !== undefined && cutText(p.cutAfterMs), p.binaryLines && `${p.binaryLines} binary lines`, p.invalidUtf8Lines && `${p.invalidUtf8Lines} invalid UTF-8 lines`, p.oversizedLines && `${p.oversizedLines} over-long lines`, p.truncatedGzip && 'truncated gzip'].filter(Boolean)
     return { label: `source ${s.name}`, observed: `${s.format}, ${s.lines} lines${bad.length ? `; ${bad.join(', ')}` : ''}` }
   })
 }

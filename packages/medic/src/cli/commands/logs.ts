@@ -14,10 +14,10 @@ import type { GroupStats } from '../../logs/aggregate.js'
 import { analyze, type AnalyzeOptions } from '../../logs/analyze.js'
 import { FORMAT_NAMES } from '../../logs/detect.js'
 import { clip, computeFindings, DEFAULT_THRESHOLDS, fmtTime, redactText } from '../../logs/findings.js'
-import { LEVEL, parseLevel, parseWhen, sourcesFrom } from '../../logs/options.js'
+import { commandDeadline, LEVEL, parseLevel, sourcesFrom, timeRange } from '../../logs/options.js'
 import { progressBar } from '../../logs/progress.js'
 import { resolveSources } from '../../logs/sources.js'
-import { logsJson, logsText, statusOf } from '../../logs/render.js'
+import { cutText, logsJson, logsText, statusOf } from '../../logs/render.js'
 import { levelName, type LogEvent } from '../../logs/types.js'
 import { parseDuration } from '../../util/duration.js'
 import { EXIT, type CliIO } from '../io.js'
@@ -39,6 +39,7 @@ interface LogsOptions {
   config?: string
   color?: boolean
   progress?: boolean
+  timeout?: string
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v]
@@ -84,6 +85,8 @@ function isoOf(ts: number): string {
  * ids and names), as JSON text without the opening brace.
  */
 function recordRest(ev: LogEvent): string {
+  // the message's credential patterns here (before JSON escaping hides them); known secret values
+  // are masked on the written text (see below)
   const msg = ev.message.length > 2000 ? ev.message.slice(0, 2000) + '…' : ev.message
   let out = `"line":${ev.line},"ts":${ev.ts === ev.ts ? `"${isoOf(ev.ts)}"` : 'null'},"level":"${levelName(ev.level)}"`
   if (ev.service) out += `,"service":${JSON.stringify(ev.service)}`
@@ -114,13 +117,22 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .option('--emit <what>', 'records: every event as one JSON line with its group id, in input order')
     .option('--window <dur>', 'recent window the findings judge (default 15m)')
     .option('--config <file>', 'medic.yaml to read logs: sources and deploys from')
+    .option('--timeout <dur>', 'stop reading --command sources after this long and analyse what they wrote (default 10s; none with --follow; 0 = no limit)')
     .option('--no-color', 'no colour')
     .option('--no-progress', 'no progress bar on stderr')
     .action(async (sources: string[], opts: LogsOptions) => {
       const json = opts.json || opts.format === 'json'
       if (opts.format && !['text', 'json'].includes(opts.format)) throw new UserError(`unknown output format "${opts.format}"`, 'Use --format text or --format json.')
       if (opts.emit && opts.emit !== 'records') throw new UserError(`unknown --emit "${opts.emit}"`, 'Only --emit records is supported.')
-      const { specs, deploys } = sourcesFrom({ sources, command: opts.command, config: opts.config, inputFormat: opts.inputFormat }, io.cwd, io.env, Boolean((io.stdin as { isTTY?: boolean }).isTTY))
+      const range = timeRange(opts.since, opts.until)
+      const groupId = opts.group?.toLowerCase()
+      if (groupId !== undefined && !/^[0-9a-f]{1,10}$/.test(groupId)) throw new UserError(`--group "${opts.group}" is not a group id`, 'Group ids are the 10 hex digits shown by `medic logs <source>`; the first few digits are enough.')
+      const deadline = commandDeadline(opts.timeout, Boolean(opts.follow))
+      const { specs, deploys, redactor } = sourcesFrom({ sources, command: opts.command, config: opts.config, inputFormat: opts.inputFormat }, io.cwd, io.env, Boolean((io.stdin as { isTTY?: boolean }).isTTY))
+      // Everything written passes through diagnose's redaction: known secret values (config, env,
+      // .env) and credential patterns.
+      const out = (text: string) => io.stdout(redactor.redact(text))
+      const err = (text: string) => io.stderr(redactor.redact(text))
       const minLevel = opts.level ? parseLevel(opts.level) : LEVEL.warn
       const top = opts.top ? Number.parseInt(opts.top, 10) : json ? 100 : 10
       if (!(top > 0)) throw new UserError(`--top "${opts.top}" is not a positive number`)
@@ -131,8 +143,9 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
         sources: specs,
         cwd: io.cwd,
         stdin: io.stdin,
-        since: opts.since ? parseWhen(opts.since, '--since') : undefined,
-        until: opts.until ? parseWhen(opts.until, '--until') : undefined,
+        since: range.since,
+        until: range.until,
+        commandDeadline: deadline,
         groupLevel: minLevel,
         service: opts.service,
         onProgress: (p) => progress.update(p),
@@ -146,6 +159,8 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
         process.once('SIGINT', onSigint)
         base.follow = true
         base.signal = ac.signal
+        // like `tail -f`: what is appended from now on, unless --since asks for the past too
+        base.fromEnd = !opts.since
       }
       const names: string[] = []
       if (opts.emit === 'records') {
@@ -153,7 +168,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
         if (opts.follow) {
           // records are written as they come: name the sources up front
           for (const r of await resolveSources(specs, io.cwd)) names.push(r.name)
-          base.onEvent = (ev, g) => io.stdout(`{"group":"${g ? g.provisionalId() : ''}","source":${JSON.stringify(names[ev.source] ?? String(ev.source))},${recordRest(ev)}\n`)
+          base.onEvent = (ev, g) => out(`{"group":"${g ? g.provisionalId() : ''}","source":${JSON.stringify(names[ev.source] ?? String(ev.source))},${recordRest(ev)}\n`)
         } else {
           const dir = mkdtempSync(join(tmpdir(), 'medic-logs-'))
           spool = { dir, fd: openSync(join(dir, 'records'), 'w'), buf: [], size: 0 }
@@ -177,7 +192,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
           seen.add(g)
           const lvl = levelName(ev.level)
           const paint = ev.level >= LEVEL.error && color ? pc.red : (s: string) => s
-          io.stdout(`${fmtTime(ev.ts)} ${paint(lvl.padEnd(5))} ${isNew ? (color ? pc.yellow('NEW ') : 'NEW ') : ''}[${g.count}×] ${redactText(clip(ev.exception ? `${ev.exception.type}: ${ev.exception.message}` : ev.message, 200))}${ev.traceId ? ` (request ${ev.traceId})` : ''}\n`)
+          out(`${fmtTime(ev.ts)} ${paint(lvl.padEnd(5))} ${isNew ? (color ? pc.yellow('NEW ') : 'NEW ') : ''}[${g.count}×] ${redactText(clip(ev.exception ? `${ev.exception.type}: ${ev.exception.message}` : ev.message, 200))}${ev.traceId ? ` (request ${ev.traceId})` : ''}\n`)
         }
       }
 
@@ -212,7 +227,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
                 continue
               }
               carry = text.slice(last + 1)
-              const out: string[] = []
+              const lines: string[] = []
               let i = 0
               while (i <= last) {
                 const e = text.indexOf('\n', i)
@@ -220,10 +235,11 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
                 const tab2 = text.indexOf('\t', tab + 1)
                 const ref = Number(text.slice(i, tab))
                 const src = Number(text.slice(tab + 1, tab2))
-                out.push(`{"group":"${ref >= 0 ? ids[ref] : ''}","source":${sourceJson[src] ?? '""'},${text.slice(tab2 + 1, e)}\n`)
+                lines.push(`{"group":"${ref >= 0 ? ids[ref] : ''}","source":${sourceJson[src] ?? '""'},${text.slice(tab2 + 1, e)}\n`)
                 i = e + 1
               }
-              io.stdout(out.join(''))
+              // one pass per ~1 MiB written, not per record
+              io.stdout(redactor.redact(lines.join('')))
               // the reader went away (`| head`): stop writing
               if (!(await drained())) break
             }
@@ -236,13 +252,18 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       }
 
       const allFailed = analysis.sources.length > 0 && analysis.sources.every((s) => s.problems.error)
-      for (const s of analysis.sources) if (s.problems.error) io.stderr(`medic logs: ${s.name}: ${s.problems.error}\n`)
+      for (const s of analysis.sources) {
+        if (s.problems.error) err(`medic logs: ${s.name}: ${s.problems.error}\n`)
+        if (s.problems.cutAfterMs !== undefined) err(`medic logs: ${s.name}: ${cutText(s.problems.cutAfterMs)} (--timeout ${opts.timeout ?? '10s'})\n`)
+      }
       const findings = computeFindings(analysis, thresholds, deploys)
       if (!opts.emit) {
-        const ro = { top, minLevel, groupId: opts.group, color }
-        if (json) io.stdout(`${JSON.stringify(logsJson(analysis, findings, ro), null, 2)}\n`)
-        else io.stdout(logsText(analysis, findings, ro))
-        if (opts.group && !analysis.groups.some((g) => g.id.startsWith(opts.group!))) io.stderr(`medic logs: no group ${opts.group} in this input\n`)
+        if (groupId !== undefined && !allFailed && !analysis.groups.some((g) => g.id.startsWith(groupId))) {
+          throw new UserError(`no group ${opts.group} in this input (${analysis.groups.length} groups at --level ${levelName(minLevel)} or above)`, 'Run without --group to list the groups and their ids, or lower --level.')
+        }
+        const ro = { top, minLevel, groupId, color }
+        if (json) io.stdout(`${JSON.stringify(redactor.redactDeep(logsJson(analysis, findings, ro)), null, 2)}\n`)
+        else out(logsText(analysis, findings, ro))
       }
       if (allFailed) {
         setExit(EXIT.UNKNOWN)

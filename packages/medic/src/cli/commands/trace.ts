@@ -8,7 +8,8 @@ import pc from 'picocolors'
 import { UserError } from '../../engine/errors.js'
 import { FORMAT_NAMES } from '../../logs/detect.js'
 import { traceFromParent } from '../../logs/parse/fields.js'
-import { parseWhen, sourcesFrom } from '../../logs/options.js'
+import { commandDeadline, sourcesFrom, timeRange } from '../../logs/options.js'
+import { cutText } from '../../logs/render.js'
 import { progressBar } from '../../logs/progress.js'
 import { traceJson, traceRequest, traceText } from '../../logs/trace.js'
 import { parseDuration } from '../../util/duration.js'
@@ -25,6 +26,7 @@ interface TraceOptions {
   config?: string
   color?: boolean
   progress?: boolean
+  timeout?: string
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v]
@@ -44,13 +46,16 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .option('--format <fmt>', 'output: text or json', 'text')
     .option('--input-format <fmt>', `record format instead of detecting it: ${FORMAT_NAMES.join(', ')}`)
     .option('--config <file>', 'medic.yaml to read logs: sources from')
+    .option('--timeout <dur>', 'stop reading --command sources after this long and use what they wrote (default 10s; 0 = no limit)')
     .option('--no-color', 'no colour')
     .option('--no-progress', 'no progress bar on stderr')
     .action(async (rawId: string, sources: string[], opts: TraceOptions) => {
       const id = traceFromParent(rawId.trim())
       if (id.length < 4) throw new UserError(`id "${rawId}" is too short to search for`, 'Pass the full request, correlation or trace id.')
       const json = opts.json || opts.format === 'json'
-      const { specs } = sourcesFrom({ sources, command: opts.command, config: opts.config, inputFormat: opts.inputFormat }, io.cwd, io.env, Boolean((io.stdin as { isTTY?: boolean }).isTTY))
+      const range = timeRange(opts.since, opts.until)
+      const deadline = commandDeadline(opts.timeout, false)
+      const { specs, redactor } = sourcesFrom({ sources, command: opts.command, config: opts.config, inputFormat: opts.inputFormat }, io.cwd, io.env, Boolean((io.stdin as { isTTY?: boolean }).isTTY))
       const progress = opts.progress === false ? progressBar(io.stderr, false) : progressBar(io.stderr, io.stderrIsTTY)
       let r
       try {
@@ -58,17 +63,22 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
           sources: specs,
           cwd: io.cwd,
           stdin: io.stdin,
-          since: opts.since ? parseWhen(opts.since, '--since') : undefined,
-          until: opts.until ? parseWhen(opts.until, '--until') : undefined,
+          since: range.since,
+          until: range.until,
+          commandDeadline: deadline,
           gapMs: opts.gap ? parseDuration(opts.gap, '--gap') : undefined,
           onProgress: (p) => progress.update(p),
         })
       } finally {
         progress.done()
       }
-      for (const s of r.sources) if (s.problems.error) io.stderr(`medic trace: ${s.name}: ${s.problems.error}\n`)
+      // Everything written passes through diagnose's redaction (known secrets of config, env, .env; credential patterns).
+      for (const s of r.sources) {
+        if (s.problems.error) io.stderr(redactor.redact(`medic trace: ${s.name}: ${s.problems.error}\n`))
+        if (s.problems.cutAfterMs !== undefined) io.stderr(redactor.redact(`medic trace: ${s.name}: ${cutText(s.problems.cutAfterMs)} (--timeout ${opts.timeout ?? '10s'})\n`))
+      }
       const color = opts.color !== false && io.stdoutIsTTY && !io.env.NO_COLOR
-      io.stdout(json ? `${JSON.stringify(traceJson(r), null, 2)}\n` : traceText(r, color ? pc : plain))
+      io.stdout(json ? `${JSON.stringify(redactor.redactDeep(traceJson(r)), null, 2)}\n` : redactor.redact(traceText(r, color ? pc : plain)))
       if (r.sources.every((s) => s.problems.error)) setExit(EXIT.UNKNOWN)
       else if (r.steps.length === 0) setExit(EXIT.WARNING)
       else setExit(r.failingIndex >= 0 ? EXIT.CRITICAL : EXIT.OK)
