@@ -163,7 +163,7 @@ export function outputOptions(opts: CommonOptions, io: CliIO) {
 
 /** `--window`: the observation window of every check that has one, over what the config says. */
 function withWindow(config: MedicConfig, plan: PlannedCheck[], text: string): MedicConfig {
-  const windowMs = /^\s*0+\s*(ms|s)?\s*$/.test(text) ? 0 : parseDuration(text, '--window')
+  const windowMs = /^\s*0+\s*(ms|s)?\s*$/.test(text) ? 0 : parseDuration(text, '--window', { maxMs: 600_000 })
   const thresholds = { ...config.thresholds }
   for (const { check } of plan) {
     if ('windowMs' in check.meta.defaults) thresholds[check.meta.id] = { ...(thresholds[check.meta.id] ?? {}), windowMs }
@@ -178,7 +178,7 @@ export async function executePlan(
   io: CliIO,
   diagnose?: (results: CheckResult[]) => Diagnosis | Promise<Diagnosis>,
 ): Promise<{ report: RunReport; exitCode: number }> {
-  const timeoutMs = opts.timeout ? parseDuration(opts.timeout, '--timeout') : loaded.config.timeoutMs
+  const timeoutMs = opts.timeout ? parseDuration(opts.timeout, '--timeout', { maxMs: 3_600_000 }) : loaded.config.timeoutMs
   if (opts.window !== undefined) loaded = { ...loaded, config: withWindow(loaded.config, plan, opts.window) }
   const progress = progressReporter(io.stderr, io.stderrIsTTY)
   const startedAt = new Date()

@@ -67,6 +67,13 @@ disable: [postgres.cache-hit-low]
     expect(problemsOf('targets:\n  db: { kind: postgres, url: "mysql://x/y" }\n')).toContain('has scheme "mysql", expected postgres or postgresql')
   })
 
+  it('rejects a typo in sslmode / ssl-mode and a process target that names no process', () => {
+    expect(problemsOf('targets:\n  db: { kind: postgres, url: "postgres://a@h/x?sslmode=bogus" }\n')).toContain('medic.yaml:2 targets.db.url: has sslmode=bogus, expected one of disable, allow, prefer, require, verify-ca, verify-full')
+    expect(problemsOf('targets:\n  m: { kind: mysql, url: "mysql://a@h/x?ssl-mode=bogus" }\n')).toContain('has ssl-mode=bogus, expected one of DISABLED, PREFERRED, REQUIRED')
+    expect(parseConfig('targets:\n  m: { kind: mysql, url: "mysql://a@h/x?ssl-mode=required" }\n', 'medic.yaml', {}).targets.m).toBeDefined()
+    expect(problemsOf('targets:\n  p: { kind: process }\n')).toBe('medic.yaml:2 targets.p: a process target needs one of pid, name, port or container')
+  })
+
   it('rejects a bad environment value and a wrong type with the line', () => {
     const msg = problemsOf('environment: prod\ntimeoutMs: fast\n')
     expect(msg).toContain('medic.yaml:1 environment: is "prod", expected one of production, staging, development')

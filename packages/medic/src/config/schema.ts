@@ -86,6 +86,14 @@ export const configSchema = z
     concurrency: z.number().int().positive().default(32),
   })
   .strict()
+  .superRefine((config, ctx) => {
+    // A process target must say which process (a discriminated union member cannot refine itself).
+    for (const [id, t] of Object.entries(config.targets)) {
+      if (t.kind === 'process' && !t.pid && !t.name && !t.port && !t.container) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['targets', id], message: 'a process target needs one of pid, name, port or container' })
+      }
+    }
+  })
 
 export type MedicConfig = z.infer<typeof configSchema>
 export type { TargetConfig } from './targets.js'

@@ -52,8 +52,27 @@ export const httpTarget = z
   })
   .strict()
 
+/** Query options whose value is a fixed set: a typo must be a config error, not a TLS "outage". */
+const queryChoice = (name: string, choices: string[], caseless = false) => (value: string, ctx: z.RefinementCtx) => {
+  let u: URL
+  try {
+    u = new URL(value)
+  } catch {
+    return // already reported by url()
+  }
+  const v = u.searchParams.get(name)
+  if (v !== null && !choices.some((c) => (caseless ? c.toLowerCase() === v.toLowerCase() : c === v))) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `has ${name}=${v}, expected one of ${choices.join(', ')}` })
+  }
+}
+
 export const postgresTarget = z
-  .object({ kind: z.literal('postgres'), url: url(['postgres', 'postgresql']), migrations: migrations.optional(), ...common })
+  .object({
+    kind: z.literal('postgres'),
+    url: url(['postgres', 'postgresql']).superRefine(queryChoice('sslmode', ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'])),
+    migrations: migrations.optional(),
+    ...common,
+  })
   .strict()
 
 /** What a WHATWG URL parser accepts but a MySQL DSN cannot mean (no host, no user, `/db/extra`). */
@@ -75,7 +94,9 @@ const mysqlUrlShape = (value: string, ctx: z.RefinementCtx) => {
 export const mysqlTarget = z
   .object({
     kind: z.literal('mysql'),
-    url: url(['mysql', 'mariadb']).superRefine(mysqlUrlShape),
+    url: url(['mysql', 'mariadb'])
+      .superRefine(mysqlUrlShape)
+      .superRefine(queryChoice('ssl-mode', ['DISABLED', 'PREFERRED', 'REQUIRED', 'VERIFY_CA', 'VERIFY_IDENTITY'], true)),
     migrations: migrations.optional(),
     ...common,
   })

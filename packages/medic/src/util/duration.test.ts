@@ -16,5 +16,8 @@ describe('durations', () => {
     expect(() => parseDuration('soon', '--timeout')).toThrow('--timeout "soon" is not a duration')
     expect(() => parseDuration('0s')).toThrow(UserError)
     expect(() => parseDuration('2000', '--timeout')).toThrow('--timeout "2000" has no unit')
+    // Timers cannot wait past ~24 days; a per-check deadline caps far lower.
+    expect(() => parseDuration('30d', '--timeout', { maxMs: 3_600_000 })).toThrow('--timeout "30d" is too long')
+    expect(parseDuration('1d', '--since')).toBe(86_400_000)
   })
 })

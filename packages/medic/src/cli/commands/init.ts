@@ -29,7 +29,13 @@ export function register(program: Command, io: CliIO, _setExit?: (code: number) 
       }
       const path = resolve(io.cwd, opts.output)
       if (existsSync(path) && !opts.force) throw new UserError(`${opts.output} already exists`, 'Use --force to overwrite it, or --stdout to print the discovered config.')
-      writeFileSync(path, text, { mode: 0o600 })
+      try {
+        writeFileSync(path, text, { mode: 0o600 })
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code
+        const why = code === 'ENOENT' ? 'its folder does not exist' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (code ?? String(err))
+        throw new UserError(`cannot write ${opts.output}: ${why}`, 'Give a file path in an existing folder with -o, or --stdout to print the config.')
+      }
       io.stderr(`wrote ${opts.output} (${loaded.targets.length} targets)\n`)
     })
 }
