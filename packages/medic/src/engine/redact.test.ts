@@ -32,6 +32,9 @@ describe('redaction', () => {
     expect(r.redact('auth.auth.apikey=12ms auth.token=3ms')).toBe('auth.auth.apikey=12ms auth.token=3ms')
     expect(r.redact("Access denied for user 'root'@'127.0.0.1' (using password: YES)")).toBe("Access denied for user 'root'@'127.0.0.1' (using password: YES)")
     expect(r.redact('password=hunter22 token: abc123def')).toBe('password=*** token: ***')
+    // A shell variable is a reference, not the secret: commands must stay pasteable.
+    expect(r.redact('curl -H "api-key: $QDRANT_API_KEY" x')).toBe('curl -H "api-key: $QDRANT_API_KEY" x')
+    expect(r.redact('token=${TOKEN} password=$abcdef12')).toBe('token=${TOKEN} password=***')
   })
 
   it('leaves ordinary text alone', () => {

@@ -6,7 +6,10 @@
 
 const MASK = '***'
 
-const PATTERNS: [RegExp, string][] = [
+/** A shell variable reference (`$QDRANT_API_KEY`, `${TOKEN}`) names a secret without holding it. */
+const SHELL_VARIABLE = /^\$\{?[A-Z_][A-Z0-9_]*\}?$/
+
+const PATTERNS: [RegExp, string | ((whole: string, ...groups: string[]) => string)][] = [
   // scheme://user:password@host -> scheme://user:***@host
   [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)([^\s@/]+)@/gi, `$1${MASK}@`],
   // Authorization: Bearer xxx / Basic xxx
@@ -19,7 +22,7 @@ const PATTERNS: [RegExp, string][] = [
   // key=value pairs whose key names a secret (password=..., api_key: ...)
   // Not: plain numbers with a unit (Nagios perfdata `auth.apikey=12ms`) or the words MySQL uses in
   // "using password: YES".
-  [/\b([A-Za-z0-9_]*?(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)["']?\s*[=:]\s*["']?)(?!(?:[\d.]+(?:ms|s|%|B|KB|MB)?|YES|NO|true|false|null|none|\*\*\*)(?:[\s"',;&)]|$))([^\s"',;&]{3,})/gi, `$1${MASK}`],
+  [/\b([A-Za-z0-9_]*?(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)["']?\s*[=:]\s*["']?)(?!(?:[\d.]+(?:ms|s|%|B|KB|MB)?|YES|NO|true|false|null|none|\*\*\*)(?:[\s"',;&)]|$))([^\s"',;&]{3,})/gi, (whole, key: string, value: string) => (SHELL_VARIABLE.test(value) ? whole : `${key}${MASK}`)],
 ]
 
 export class Redactor {
@@ -69,7 +72,7 @@ export class Redactor {
         }
       }
     }
-    for (const [re, rep] of PATTERNS) out = out.replace(re, rep)
+    for (const [re, rep] of PATTERNS) out = out.replace(re, rep as (whole: string, ...groups: string[]) => string)
     return out
   }
 

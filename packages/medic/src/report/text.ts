@@ -53,8 +53,10 @@ export function renderText(report: RunReport, opts: { color: boolean; verbose?: 
   const out: string[] = []
   const counts = (sev: string) => report.findings.filter((f) => f.severity === sev).length
   const sc = statusColor(c, report.status)
+  // Count the targets something ran on (`medic check mysql` is about one target, not all of them).
+  const checked = report.targets.filter((t) => report.checks.some((x) => x.target === t.id)).length
   out.push(
-    `${sc(c.bold(STATUS_WORD[report.status]))}  ${counts('critical')} critical, ${counts('warning')} warning, ${counts('info')} info · ${report.targets.length} targets · ${report.checks.length} checks · ${(report.durationMs / 1000).toFixed(2)} s`,
+    `${sc(c.bold(STATUS_WORD[report.status]))}  ${counts('critical')} critical, ${counts('warning')} warning, ${counts('info')} info · ${checked} target${checked === 1 ? '' : 's'} · ${report.checks.length} checks · ${(report.durationMs / 1000).toFixed(2)} s`,
   )
   for (const n of report.notes) out.push(c.dim(n))
   out.push('')

@@ -38,8 +38,9 @@ export const causeSchema = z
 
 export const runbookSchema = z
   .object({
-    symptom: z.string(),
-    aliases: z.array(z.string()).default([]),
+    // YAML reads `symptom: 503` and `aliases: [418]` as numbers: accept them as the names they are.
+    symptom: z.union([z.string(), z.number()]).transform(String),
+    aliases: z.array(z.union([z.string(), z.number()]).transform(String)).default([]),
     title: z.string(),
     /** Families or check ids the runbook runs (`postgres`, `redis.memory`). */
     checks: z.array(z.string()).min(1),
