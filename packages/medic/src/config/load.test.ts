@@ -74,6 +74,10 @@ disable: [postgres.cache-hit-low]
     expect(problemsOf('targets:\n  p: { kind: process }\n')).toBe('medic.yaml:2 targets.p: a process target needs one of pid, name, port or container')
   })
 
+  it('rejects an API key pattern that is not a regular expression', () => {
+    expect(problemsOf('auth:\n  apiKey: { pattern: "([a-" }\n')).toBe('medic.yaml:2 auth.apiKey.pattern: is not a valid regular expression')
+  })
+
   it('rejects a bad environment value and a wrong type with the line', () => {
     const msg = problemsOf('environment: prod\ntimeoutMs: fast\n')
     expect(msg).toContain('medic.yaml:1 environment: is "prod", expected one of production, staging, development')

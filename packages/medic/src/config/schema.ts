@@ -45,7 +45,20 @@ export const authSchema = z
       .object({
         value: z.string().optional(),
         variable: z.string().optional(),
-        pattern: z.string().optional(),
+        pattern: z
+          .string()
+          .refine(
+            (p) => {
+              try {
+                new RegExp(p)
+                return true
+              } catch {
+                return false
+              }
+            },
+            { message: 'is not a valid regular expression' },
+          )
+          .optional(),
         required: z.boolean().default(true),
       })
       .strict()

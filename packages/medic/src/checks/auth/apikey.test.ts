@@ -73,8 +73,10 @@ describe('auth.apikey', () => {
   })
 
   it('an invalid auth.apiKey.pattern is an error of the check with a clear reason, not a finding', async () => {
-    // Bug: an invalid pattern was reported as apikey.malformed.
-    const r = await run(apikey, { auth: { apiKey: { value: KEY, pattern: '([a-' } } }, [KEY])
+    // Bug: an invalid pattern was reported as apikey.malformed. medic.yaml now rejects it at load
+    // (config/load.test.ts); the check still guards targets built another way.
+    const target: Target = { id: 'auth', kind: 'auth', address: 'auth settings', options: { apiKey: { value: KEY, pattern: '([a-', required: true }, routes: {} }, thresholds: {}, source: 'test' }
+    const r = await runCheck(apikey, null, { target, config: {}, secrets: [KEY] })
     expect(r.status).toBe('error')
     expect(r.findings).toEqual([])
     expect(r.reason).toMatch(/^auth.apiKey.pattern is not a valid regular expression: /)
