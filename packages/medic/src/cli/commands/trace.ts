@@ -56,7 +56,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       const range = timeRange(opts.since, opts.until)
       const deadline = commandDeadline(opts.timeout, false)
       const { specs, redactor } = sourcesFrom({ sources, command: opts.command, config: opts.config, inputFormat: opts.inputFormat }, io.cwd, io.env, Boolean((io.stdin as { isTTY?: boolean }).isTTY))
-      const progress = opts.progress === false ? progressBar(io.stderr, false) : progressBar(io.stderr, io.stderrIsTTY)
+      const progress = opts.progress === false ? progressBar(io.stderr, false) : progressBar((s) => io.stderr(redactor.redact(s)), io.stderrIsTTY)
       let r
       try {
         r = await traceRequest(id, {
