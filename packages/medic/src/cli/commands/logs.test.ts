@@ -163,7 +163,7 @@ describe('medic logs: commands that do not end', () => {
     // the file and what the command wrote before the deadline are both analysed
     expect(doc.totals.errors).toBe(3)
     expect(doc.sources[1].problems.cutAfterMs).toBeGreaterThanOrEqual(900)
-    expect(r.err).toMatch(/\$ sh -c .*: still running after 1\.\d s: stopped at the deadline, the output read so far is analysed \(--timeout 1s\)/)
+    expect(r.err).toMatch(/\$ sh -c .*: still running after 1\.\d s: stopped at the deadline, the output read so far is analysed \(--timeout 1s; --timeout 0 waits for the command to end\)/)
     await sleepMs(100)
     for (const f of ['sh.pid', 'sleep.pid']) expect(running(Number(readFileSync(join(d, f), 'utf8')))).toBe(false)
     const plain = await medic(['logs', '--timeout', '500ms', '--command', 'sleep 100', '--no-color'])

@@ -279,7 +279,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       const allFailed = analysis.sources.length > 0 && analysis.sources.every((s) => s.problems.error)
       for (const s of analysis.sources) {
         if (s.problems.error) err(`medic logs: ${s.name}: ${s.problems.error}\n`)
-        if (s.problems.cutAfterMs !== undefined) err(`medic logs: ${s.name}: ${cutText(s.problems.cutAfterMs)} (--timeout ${opts.timeout ?? '10s'})\n`)
+        if (s.problems.cutAfterMs !== undefined) err(`medic logs: ${s.name}: ${cutText(s.problems.cutAfterMs)} (--timeout ${opts.timeout ?? '10s'}; --timeout 0 waits for the command to end)\n`)
       }
       const findings = computeFindings(analysis, thresholds, deploys)
       if (!opts.emit) {

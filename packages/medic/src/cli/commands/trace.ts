@@ -75,7 +75,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       // Everything written passes through diagnose's redaction (known secrets of config, env, .env; credential patterns).
       for (const s of r.sources) {
         if (s.problems.error) io.stderr(redactor.redact(`medic trace: ${s.name}: ${s.problems.error}\n`))
-        if (s.problems.cutAfterMs !== undefined) io.stderr(redactor.redact(`medic trace: ${s.name}: ${cutText(s.problems.cutAfterMs)} (--timeout ${opts.timeout ?? '10s'})\n`))
+        if (s.problems.cutAfterMs !== undefined) io.stderr(redactor.redact(`medic trace: ${s.name}: ${cutText(s.problems.cutAfterMs)} (--timeout ${opts.timeout ?? '10s'}; --timeout 0 waits for the command to end)\n`))
       }
       const color = opts.color !== false && io.stdoutIsTTY && !io.env.NO_COLOR
       io.stdout(json ? `${JSON.stringify(redactor.redactDeep(traceJson(r)), null, 2)}\n` : redactor.redact(traceText(r, color ? pc : plain)))
