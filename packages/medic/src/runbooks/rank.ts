@@ -28,7 +28,10 @@ interface Match {
   unknown: string[]
 }
 
-function matchPoint(p: RunbookPoint, results: CheckResult[]): Match {
+/** Which finding ids each planned check could have produced (to tell "not found" from "not looked for"). */
+type Declared = Map<string, Set<string>>
+
+function matchPoint(p: RunbookPoint, results: CheckResult[], declared: Declared): Match {
   if (p.finding) {
     const re = p.match ? new RegExp(p.match, 'i') : undefined
     const min = p.severity ? ['info', 'warning', 'critical'].indexOf(p.severity) : 0
@@ -36,7 +39,7 @@ function matchPoint(p: RunbookPoint, results: CheckResult[]): Match {
       .flatMap((r) => r.findings)
       .filter((f) => f.id === p.finding && ['info', 'warning', 'critical'].indexOf(f.severity) >= min)
       .filter((f) => !re || re.test(`${f.title}\n${f.evidence.map((e) => `${e.label} ${e.observed}`).join('\n')}`))
-    const sources = results.filter((r) => r.findings.some((f) => f.id === p.finding) || producesFinding(r, p.finding!))
+    const sources = results.filter((r) => r.findings.some((f) => f.id === p.finding) || (declared.get(r.id)?.has(p.finding!) ?? false))
     // A check that could not run leaves this point unknown — unless another check of the same
     // target found a problem, which explains the skip (a dead database skips its other checks).
     const explained = (r: CheckResult) => results.some((o) => o.target === r.target && o.findings.length > 0)
@@ -74,14 +77,8 @@ function matchPoint(p: RunbookPoint, results: CheckResult[]): Match {
   }
 }
 
-/** Set by diagnoseSymptom: which finding ids each planned check could have produced. */
-let declared = new Map<string, Set<string>>()
-function producesFinding(r: CheckResult, id: string): boolean {
-  return declared.get(r.id)?.has(id) ?? false
-}
-
 export function rank(runbook: Runbook, results: CheckResult[], plan: PlannedCheck[]): Diagnosis {
-  declared = new Map(plan.map((p) => [p.check.meta.id, new Set(Object.keys(p.check.meta.findings))]))
+  const declared: Declared = new Map(plan.map((p) => [p.check.meta.id, new Set(Object.keys(p.check.meta.findings))]))
   const missing = new Map<string, { check: string; target?: string; reason: string }>()
   const causes: DiagnosedCause[] = runbook.data.causes.map((cause) => {
     const supports: CauseEvidence[] = []
@@ -89,16 +86,14 @@ export function rank(runbook: Runbook, results: CheckResult[], plan: PlannedChec
     let miss = 1
     let unverified = false
     const evidenceCommands: string[] = []
-    let anyKnown = false
     for (const p of cause.supports) {
-      const m = matchPoint(p, results)
+      const m = matchPoint(p, results, declared)
       if (m.hit) {
         evidenceCommands.push(...m.commands)
         miss *= 1 - p.weight
         for (const d of m.details) supports.push({ ...d, weight: p.weight })
       }
       if (m.unknown.length) unverified = true
-      else anyKnown = true
       for (const u of m.unknown) {
         const [check, reason] = u.split(': ')
         missing.set(check, { check: check.split('@')[0], target: check.split('@')[1], reason: reason ?? 'did not run' })
@@ -106,14 +101,13 @@ export function rank(runbook: Runbook, results: CheckResult[], plan: PlannedChec
     }
     let score = 1 - miss
     for (const p of cause.refutes) {
-      const m = matchPoint(p, results)
+      const m = matchPoint(p, results, declared)
       if (m.hit) {
         score *= 1 - p.weight
         for (const d of m.details) refutes.push({ ...d, weight: p.weight })
       }
     }
     if (unverified && supports.length > 0) score *= UNVERIFIED_DISCOUNT
-    void anyKnown
     // The findings' own commands come first: they carry the target's real address, while a
     // runbook's commands are generic (default ports, no host).
     const commands = [...new Set([...evidenceCommands, ...cause.commands])].slice(0, 6)
