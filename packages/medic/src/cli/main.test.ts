@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SignJWT } from 'jose'
@@ -122,6 +122,26 @@ describe('medic CLI', () => {
     expect(doc.findings.map((f: { id: string }) => f.id)).toContain('config.invalid-url')
     expect(r.code).toBe(2)
     expect(r.stdout).not.toContain('Disc#Pw')
+  })
+
+  it("a team's own runbooks (runbooks: folder) add symptoms and replace built-in ones; a bad one is a config error", async () => {
+    const cwd = withConfig('rb', 'runbooks: ./runbooks\nenv: { file: .env, secrets: [SECRET_KEY] }\nenvironment: production\n')
+    mkdirSync(join(cwd, 'runbooks'))
+    writeFileSync(join(cwd, '.env'), 'SECRET_KEY=changeme\n')
+    writeFileSync(
+      join(cwd, 'runbooks', 'deploy.yaml'),
+      'symptom: deploy-fails\naliases: [ship]\ntitle: The deploy job fails\nchecks: [config]\ncauses:\n  - id: default-secret\n    title: A secret is still the default\n    supports:\n      - { finding: config.weak-secret, weight: 0.9 }\n    fix: Generate a real secret.\n',
+    )
+    const r = await runCli(['diagnose', 'ship', '--json'], { cwd, env: {} })
+    const doc = JSON.parse(r.stdout)
+    expect(doc.diagnosis.symptom).toBe('deploy-fails')
+    expect(doc.diagnosis.causes[0]).toMatchObject({ id: 'default-secret', score: 0.9 })
+    const list = await runCli(['list'], { cwd, env: {} })
+    expect(list.stdout).toContain('deploy-fails')
+    writeFileSync(join(cwd, 'runbooks', 'broken.yaml'), 'symptom: x\ntitle: X\nchecks: [config]\ncauses:\n  - id: c\n    title: C\n    supports:\n      - { finding: config.no-such, weight: 0.5 }\n    fix: f\n')
+    const bad = await runCli(['diagnose', 'ship'], { cwd, env: {} })
+    expect(bad.code).toBe(3)
+    expect(bad.stderr).toMatch(/broken\.yaml:8 causes\.0\.supports\.0: unknown finding id "config\.no-such"/)
   })
 
   it('init writes medic.yaml with ${VAR} references, never the secret, and refuses to overwrite', async () => {

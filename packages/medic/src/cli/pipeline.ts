@@ -59,6 +59,8 @@ export interface Loaded {
   yamlText?: string
   /** Files whose changes belong on the diagnosis timeline (the config, the app's .env). */
   files: { path: string; label: string }[]
+  /** Where relative paths in the config start: the config file's folder, or the working directory. */
+  baseDir: string
 }
 
 export async function loadTargets(opts: { config?: string; discoverOnly?: boolean }, io: CliIO): Promise<Loaded> {
@@ -73,14 +75,14 @@ export async function loadTargets(opts: { config?: string; discoverOnly?: boolea
       { path: loaded.file, label: explicit },
       { path: resolve(base, loaded.config.env?.file ?? '.env'), label: loaded.config.env?.file ?? '.env' },
     ]
-    return { config: loaded.config, targets, redactor: buildRedactor(loaded.config, loaded.vars), notes, vars: loaded.vars, files }
+    return { config: loaded.config, targets, redactor: buildRedactor(loaded.config, loaded.vars), notes, vars: loaded.vars, files, baseDir: base }
   }
   const found = await discover(io.cwd, io.env)
   const yamlText = stringify(found.raw)
   const config = parseConfig(yamlText, '(discovered config)', found.vars)
   const targets = placeTargets(resolveTargets(config, 'discovered'), io.cwd, io.env).map((t) => ({ ...t, source: found.sources[t.id] ?? t.source }))
   const files = [{ path: resolve(io.cwd, '.env'), label: '.env' }]
-  return { config, targets, redactor: buildRedactor(config, found.vars), notes: found.notes, vars: found.vars, yamlText, files }
+  return { config, targets, redactor: buildRedactor(config, found.vars), notes: found.notes, vars: found.vars, yamlText, files, baseDir: io.cwd }
 }
 
 /**

@@ -10,7 +10,7 @@ import { addCommonOptions, executePlan, loadTargets, selectChecks, type CommonOp
 export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
   const action = async (symptom: string | undefined, opts: CommonOptions & { token?: string }) => {
     const loaded = withToken(await loadTargets(opts, io), opts.token)
-    const runbooks = loadRunbooks(loaded.config, io.cwd)
+    const runbooks = loadRunbooks(loaded.config, loaded.baseDir)
     if (symptom !== undefined) {
       const runbook = runbooks.find(symptom)
       if (!runbook) throw new UserError(`unknown symptom "${symptom}"`, `Known symptoms: ${symptomNames(runbooks).join(', ')}.`)

@@ -1,7 +1,9 @@
 /** `medic list`: every check with the findings it can emit, and the runbooks' symptoms. */
 import type { Command } from 'commander'
 import { allChecks } from '../../checks/index.js'
-import { defaultConfig } from '../../config/load.js'
+import { existsSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { defaultConfig, loadConfigFile } from '../../config/load.js'
 import { loadRunbooks } from '../../runbooks/index.js'
 import type { CliIO } from '../io.js'
 
@@ -10,8 +12,11 @@ export function register(program: Command, io: CliIO, _setExit?: (code: number) 
     .command('list')
     .description('list checks, finding ids and runbooks')
     .option('--json', 'machine-readable')
-    .action((opts: { json?: boolean }) => {
-      const runbooks = loadRunbooks(defaultConfig(), io.cwd)
+    .option('-c, --config <file>', "medic.yaml whose `runbooks:` folder adds the team's own (default: ./medic.yaml if present)")
+    .action((opts: { json?: boolean; config?: string }) => {
+      const file = opts.config ?? (existsSync(resolve(io.cwd, 'medic.yaml')) ? 'medic.yaml' : undefined)
+      const loaded = file ? loadConfigFile(resolve(io.cwd, file), io.env) : undefined
+      const runbooks = loadRunbooks(loaded?.config ?? defaultConfig(), loaded ? dirname(loaded.file) : io.cwd)
       const checks = allChecks.map((c) => ({
         id: c.meta.id,
         title: c.meta.title,

@@ -20,7 +20,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     const sources = urls.map((url) => (opts.prometheus ? { prometheus: url, ...(opts.job ? { job: opts.job } : {}) } : { url }))
     const config = configSchema.parse({ metrics: sources })
     const targets = resolveTargets(config, 'command line')
-    const loaded = { config, targets, redactor: buildRedactor(config, {}), notes: [], vars: {}, files: [] }
+    const loaded = { config, targets, redactor: buildRedactor(config, {}), notes: [], vars: {}, files: [], baseDir: io.cwd }
     const { exitCode } = await executePlan(selectChecks(['metrics'], targets), loaded, opts, io)
     setExit(exitCode)
   })
