@@ -15,9 +15,11 @@ export async function cpuTimes(): Promise<CpuTimes> {
   return { idle, total }
 }
 
-export function busyPct(a: CpuTimes, b: CpuTimes): number {
+/** Busy share of all CPU time between two samples, minus `excludeTicks` of known busy time (medic's own). */
+export function busyPct(a: CpuTimes, b: CpuTimes, excludeTicks = 0): number {
   const total = b.total - a.total
-  return total > 0 ? ((total - (b.idle - a.idle)) / total) * 100 : 0
+  const busy = Math.max(0, total - (b.idle - a.idle) - excludeTicks)
+  return total > 0 ? (busy / total) * 100 : 0
 }
 
 export async function memInfo(): Promise<{ totalKb: number; availableKb: number; swapTotalKb: number; swapFreeKb: number }> {
