@@ -9,6 +9,7 @@ import type { InputProblems } from './types.js'
 
 export const MAX_LINE_BYTES = 1 << 20
 const KEEP_OF_LONG_LINE = 64 * 1024
+const SUB_BLOCK = 64 * 1024
 
 export type LineSink = (line: string) => void
 /**
@@ -56,6 +57,14 @@ export class LineSplitter {
       start = first + 1
     }
     const last = chunk.lastIndexOf(10)
+    // decode in pieces of about SUB_BLOCK bytes (cut at newlines): strings that small are made in
+    // the young generation and die there, where a 1 MiB one lands in old space and costs mark-compacts
+    while (last - start > SUB_BLOCK) {
+      const cut = chunk.indexOf(10, start + SUB_BLOCK)
+      if (cut < 0 || cut >= last) break
+      this.emitBlock(chunk, start, cut)
+      start = cut + 1
+    }
     if (last >= start) this.emitBlock(chunk, start, last)
     if (last + 1 < chunk.length) this.hold(chunk.subarray(last + 1))
   }
