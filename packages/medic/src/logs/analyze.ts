@@ -249,7 +249,7 @@ export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
       const asm = assembler!
       const len = text.length
       // where " 429" occurs in this block (rare): a line holding one takes the slow path
-      let peek429 = text.indexOf(' 429')
+      let peek429 = find429(text, 0)
       let a = 0
       let n = 0
       for (;;) {
@@ -268,7 +268,7 @@ export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
             if (pendA >= 0) commitPending()
             else asm.flush()
             if (lvl >= 0 && lvl < groupLevel) {
-              while (peek429 >= 0 && peek429 < a) peek429 = text.indexOf(' 429', peek429 + 1)
+              while (peek429 >= 0 && peek429 < a) peek429 = find429(text, peek429 + 1)
               pendText = text
               pendA = a
               pendB = b
@@ -363,6 +363,15 @@ function knownText(ev: LogEvent, first: string, rest: string[] | null): string {
     return `${first}\n${unindented(ev.stack.split('\n'))}`
   }
   return `${first}\n${unindented(rest)}`
+}
+
+/**
+ * text.indexOf(' 429', from), found by its digits: V8 searches a pattern led by a space (common in
+ * logs) about half as fast as one led by the rarer `4`.
+ */
+export function find429(text: string, from: number): number {
+  for (let i = text.indexOf('429', from + 1); i >= 0; i = text.indexOf('429', i + 1)) if (text.charCodeAt(i - 1) === 32) return i - 1
+  return -1
 }
 
 /** Does `text` hold a word starting with `id` (at its start or after a character that is not a letter or digit)? */
