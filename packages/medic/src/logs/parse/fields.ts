@@ -61,27 +61,73 @@ function str(v: unknown): string {
   return String(v)
 }
 
+/** The keys of each list a record of one shape (its own key names, in order) can hold. */
+interface KeyPlan {
+  own: string[]
+  time: string[]
+  level: string[]
+  message: string[]
+  service: string[]
+  trace: string[]
+  status: string[]
+  duration: string[]
+  stack: string[]
+  errorType: string[]
+  errorMessage: string[]
+}
+const PLANS = new Map<string, KeyPlan>()
+const FULL_PLAN: KeyPlan = { own: [], time: TIME_KEYS, level: LEVEL_KEYS, message: MESSAGE_KEYS, service: SERVICE_KEYS, trace: TRACE_KEYS, status: STATUS_KEYS, duration: DURATION_KEYS, stack: STACK_KEYS, errorType: ERROR_TYPE_KEYS, errorMessage: ERROR_MESSAGE_KEYS }
+// No key name we look for is inherited from Object.prototype, so a key the record does not own
+// (flat, or by its first path segment) reads as undefined and can be left out of the search.
+for (const list of [TIME_KEYS, LEVEL_KEYS, MESSAGE_KEYS, SERVICE_KEYS, TRACE_KEYS, STATUS_KEYS, DURATION_KEYS, STACK_KEYS, ERROR_TYPE_KEYS, ERROR_MESSAGE_KEYS]) for (const k of list) if (pathOf(k)[0] in Object.prototype) throw new Error(`field key ${k} is inherited`)
+
+/**
+ * Records of one logger share their shape: the ~90 key lookups of fromFields are narrowed once per
+ * shape to the keys it holds (most lookups miss, and a miss on a JSON.parse object is not cheap).
+ */
+function planOf(o: Record<string, unknown>): KeyPlan {
+  const own = Object.keys(o)
+  if (own.length > 64) return FULL_PLAN
+  const shape = own.join('\u0000')
+  let plan = PLANS.get(shape)
+  // the joined names identify the shape unless a name holds the separator: compare them to be sure
+  if (plan && sameKeys(plan.own, own)) return plan
+  const has = new Set(own)
+  const keep = (list: string[]) => list.filter((k) => has.has(k) || (k.indexOf('.') >= 0 && has.has(pathOf(k)[0])))
+  plan = { own, time: keep(TIME_KEYS), level: keep(LEVEL_KEYS), message: keep(MESSAGE_KEYS), service: keep(SERVICE_KEYS), trace: keep(TRACE_KEYS), status: keep(STATUS_KEYS), duration: keep(DURATION_KEYS), stack: keep(STACK_KEYS), errorType: keep(ERROR_TYPE_KEYS), errorMessage: keep(ERROR_MESSAGE_KEYS) }
+  if (PLANS.size >= 512) PLANS.clear()
+  PLANS.set(shape, plan)
+  return plan
+}
+
+function sameKeys(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
 /** Fill an event from a structured record. */
 export function fromFields(o: Record<string, unknown>, ev: LogEvent): void {
-  const [t] = first(o, TIME_KEYS, true)
+  const plan = planOf(o)
+  const [t] = first(o, plan.time, true)
   if (t !== undefined) ev.ts = timeValue(t)
-  const [lv, lk] = first(o, LEVEL_KEYS, true)
+  const [lv, lk] = first(o, plan.level, true)
   if (lv !== undefined) ev.level = levelValue(lv, lk)
-  const [m] = first(o, MESSAGE_KEYS)
+  const [m] = first(o, plan.message)
   ev.message = str(m)
-  const [s] = first(o, SERVICE_KEYS, true)
+  const [s] = first(o, plan.service, true)
   if (s !== undefined && typeof s !== 'object') ev.service = String(s)
-  const [tr, tk] = first(o, TRACE_KEYS, true)
+  const [tr, tk] = first(o, plan.trace, true)
   if (tr !== undefined && typeof tr !== 'object') ev.traceId = tk === 'traceparent' ? traceFromParent(String(tr)) : String(tr)
-  const [st] = first(o, STATUS_KEYS, true)
+  const [st] = first(o, plan.status, true)
   if (st !== undefined) {
     const n = typeof st === 'number' ? st : parseInt(String(st), 10)
     if (n >= 100 && n < 600) ev.status = n
   }
-  const [d, dk] = first(o, DURATION_KEYS)
+  const [d, dk] = first(o, plan.duration)
   if (d !== undefined) ev.durationMs = durationMs(d, dk)
   // Stacks: a string field, or an error object carrying one.
-  for (const k of STACK_KEYS) {
+  for (const k of plan.stack) {
     const v = get(o, k)
     if (typeof v === 'string' && v.length > 0 && (v.includes('\n') || /Error|Exception|Traceback/.test(v))) {
       ev.stack = v
@@ -92,9 +138,9 @@ export function fromFields(o: Record<string, unknown>, ev: LogEvent): void {
       break
     }
   }
-  const [et] = first(o, ERROR_TYPE_KEYS)
+  const [et] = first(o, plan.errorType)
   if (typeof et === 'string' && !ev.stack) {
-    const [em] = first(o, ERROR_MESSAGE_KEYS)
+    const [em] = first(o, plan.errorMessage)
     ev.stack = `${et}: ${str(em)}`
   }
   if (!ev.message && ev.stack) ev.message = ev.stack.split('\n', 1)[0]

@@ -3,6 +3,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { detect } from '../detect.js'
 import { LEVEL, type LogEvent } from '../types.js'
+import { fromFields } from './fields.js'
 import { jsonParser } from './json.js'
 import { logfmtParser, parseLogfmt } from './logfmt.js'
 import { newEvent } from './parser.js'
@@ -208,5 +209,29 @@ describe('parsers never throw and fill a message (property)', () => {
       }),
       { numRuns: 300 },
     )
+  })
+})
+
+describe('fromFields key plans (cached per record shape)', () => {
+  const fill = (o: Record<string, unknown>): LogEvent => {
+    const ev = newEvent(0, 1)
+    fromFields(o, ev)
+    return ev
+  }
+  it('reads flat and nested keys the same on a shape seen before', () => {
+    for (let i = 0; i < 2; i++) {
+      const a = fill({ log: { level: 'warn' }, message: 'm1', 'service.name': 'api', err: { stack: 'TypeError: x\n    at f (a.js:1:1)' } })
+      expect([a.level, a.message, a.service, a.stack]).toEqual([LEVEL.warn, 'm1', 'api', 'TypeError: x\n    at f (a.js:1:1)'])
+      const b = fill({ 'log.level': 'error', msg: 'm2', service: { name: 'nested' }, error: { type: 'E', message: 'boom' } })
+      expect([b.level, b.message, b.service, b.traceId]).toEqual([LEVEL.error, 'm2', 'nested', ''])
+      expect(fill({ 'error.type': 'E', 'error.message': 'boom' }).stack).toBe('E: boom')
+    }
+  })
+  it('keeps shapes apart whose joined key names collide', () => {
+    // ['a\0level', 'msg'] and ['a', 'level\0msg'] join to the same text
+    expect(fill({ 'a\u0000level': 'x', msg: 'one' }).message).toBe('one')
+    const ev = fill({ a: 1, 'level\u0000msg': 'two' })
+    expect(ev.message).toBe('')
+    expect(fill({ 'a\u0000level': 'x', msg: 'three' }).message).toBe('three')
   })
 })
