@@ -10,25 +10,100 @@ const PORTS: Record<string, string> = { '5432': 'PostgreSQL', '3306': 'MySQL/Mar
 
 export const COMPILED: CompiledKnownError[] = KNOWN_ERRORS.map((k) => ({ ...k, re: new RegExp(k.pattern, k.flags ?? '') }))
 
+const NEEDLES = COMPILED.flatMap((k) => k.needles)
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-// One pass over the text tells whether any needle occurs at all (most records: none).
-const ANY_NEEDLE = new RegExp(COMPILED.flatMap((k) => k.needles).map(escape).join('|'))
+/** The reference (and fallback) test: any needle in the text? */
+export const ANY_NEEDLE = new RegExp(NEEDLES.map(escape).join('|'))
+
+/**
+ * One pass over the text tells which signatures have a needle in it (most records: none): an
+ * Aho-Corasick automaton over 7-bit characters, one table step per character (2-3x faster than a
+ * regex alternation of the needles, and no second pass of includes() per signature). Each state
+ * carries the bit mask of the signatures whose needles end there. The needles are ASCII, so a
+ * non-ASCII character restarts it. Null when that does not hold (the includes() loop is used).
+ */
+function buildAutomaton(specs: CompiledKnownError[]): ((text: string) => number) | null {
+  if (specs.length > 31 || specs.some((k) => k.needles.some((n) => n.length === 0 || /[^\x00-\x7f]/.test(n)))) return null
+  const trie: Int32Array[] = [new Int32Array(128).fill(-1)]
+  const ends: number[] = [0]
+  specs.forEach((k, si) => {
+    for (const n of k.needles) {
+      let st = 0
+      for (let i = 0; i < n.length; i++) {
+        const c = n.charCodeAt(i)
+        if (trie[st][c] < 0) {
+          trie[st][c] = trie.length
+          trie.push(new Int32Array(128).fill(-1))
+          ends.push(0)
+        }
+        st = trie[st][c]
+      }
+      ends[st] |= 1 << si
+    }
+  })
+  const delta = new Int32Array(trie.length * 128)
+  const fail = new Int32Array(trie.length)
+  const mask = new Int32Array(trie.length)
+  const queue: number[] = []
+  for (let c = 0; c < 128; c++) {
+    const t = trie[0][c]
+    delta[c] = t < 0 ? 0 : t
+    if (t >= 0) queue.push(t)
+  }
+  // breadth first: a state's fallback is shallower, so its row and its mask are already final
+  for (let qi = 0; qi < queue.length; qi++) {
+    const st = queue[qi]
+    mask[st] = ends[st] | mask[fail[st]]
+    for (let c = 0; c < 128; c++) {
+      const t = trie[st][c]
+      if (t < 0) delta[st * 128 + c] = delta[fail[st] * 128 + c]
+      else {
+        fail[t] = delta[fail[st] * 128 + c]
+        delta[st * 128 + c] = t
+        queue.push(t)
+      }
+    }
+  }
+  return (text: string): number => {
+    let st = 0
+    let found = 0
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i)
+      if (c > 127) {
+        st = 0
+        continue
+      }
+      st = delta[(st << 7) | c]
+      found |= mask[st]
+    }
+    return found
+  }
+}
+const automaton = buildAutomaton(COMPILED)
+
+/** Bit i set: COMPILED[i] has a needle in `text` (same answer as includes() of each needle). */
+export function needleMask(text: string): number {
+  if (automaton) return automaton(text)
+  let found = 0
+  COMPILED.forEach((k, i) => {
+    if (k.needles.some((n) => text.includes(n))) found |= 1 << i
+  })
+  return found
+}
+
+/** Does any known-error needle occur in `text`? */
+export const anyNeedle = (text: string): boolean => (automaton ? automaton(text) !== 0 : ANY_NEEDLE.test(text))
 
 /**
  * The known error this text matches (the list is ordered most specific first: one cause per
  * record), with a detail from the pattern's first capture (`Redis at 127.0.0.1:6379`).
  */
 export function matchKnown(text: string): { spec: CompiledKnownError; detail: string }[] {
-  if (!ANY_NEEDLE.test(text)) return []
-  for (const k of COMPILED) {
-    let hit = false
-    for (const n of k.needles) {
-      if (text.includes(n)) {
-        hit = true
-        break
-      }
-    }
-    if (!hit) continue
+  const found = needleMask(text)
+  if (found === 0) return []
+  for (let i = 0; i < COMPILED.length; i++) {
+    const k = COMPILED[i]
+    if ((found & (1 << i)) === 0) continue
     const m = k.re.exec(text)
     if (!m) continue
     const captured = m[1] ?? m[2]
