@@ -85,6 +85,6 @@ console.log(`runs: ${runs} (medians); ${last.checks.length} checks on ${last.tar
 console.log(`slowest single check: ${median(slowest)} ms (last run: ${top.id}@${top.target})`)
 console.log(`medic's run (checks + diagnosis): ${median(own)} ms = ${(median(own) / median(slowest)).toFixed(2)} × the slowest check (goal ≤ 1.20)`)
 console.log(`whole process (start-up included): ${median(wall).toFixed(0)} ms (goal < 1500 ms)`)
-if (process.env.KEEP) { console.log(dir); await new Promise(() => {}) }
+
 app.kill()
 rmSync(dir, { recursive: true, force: true })
