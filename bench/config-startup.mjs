@@ -1,20 +1,16 @@
-/**
- * Start-up check latency: the five config.* checks on a typical .env of 30 variables (plus a compose
- * file), run in-process through the real runner, N times; prints the median and p95 in ms.
- * Hosts are localhost / IPs so the figure measures medic, not a remote DNS server.
- *
- *   npx tsc --strict --outDir /tmp/medic-bench --rootDir packages/medic --module nodenext --moduleResolution nodenext \
- *     --target es2022 --skipLibCheck --types node --esModuleInterop packages/medic/bench/config-startup.ts
- *   (then: echo {\"type\":\"module\"} > /tmp/medic-bench/package.json; ln -s $PWD/node_modules /tmp/medic-bench/)
- *   node /tmp/medic-bench/bench/config-startup.js [runs]
- */
+#!/usr/bin/env node
+// Issue 4 benchmark, start-up check latency: the config.* checks on a typical .env of 30 variables
+// (plus a compose file), run in-process through the real runner, N times; prints the median and p95.
+// Hosts are localhost / IPs so the figure measures medic, not a remote DNS server.
+// Run after `npm run build`:   node bench/config-startup.mjs [runs]
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { configChecks } from '../src/checks/config/index.js'
-import { configSchema } from '../src/config/schema.js'
-import { runChecks } from '../src/engine/runner.js'
-import type { Target } from '../src/engine/types.js'
+
+const dist = new URL('../packages/medic/dist/', import.meta.url)
+const { configChecks } = await import(new URL('checks/config/index.js', dist).href)
+const { configSchema } = await import(new URL('config/schema.js', dist).href)
+const { runChecks } = await import(new URL('engine/runner.js', dist).href)
 
 const ENV = `# logbook backend
 ENVIRONMENT=production
@@ -60,9 +56,9 @@ async function main() {
   writeFileSync(join(dir, '.env'), ENV)
   writeFileSync(join(dir, 'docker-compose.yml'), COMPOSE)
   const config = configSchema.parse({ environment: 'production', env: { file: join(dir, '.env'), required: ['DATABASE_URL', 'REDIS_URL', 'OPENAI_API_KEY'], secrets: ['SECRET_KEY', 'JWT_SECRET_KEY', 'ENCRYPTION_KEY', 'ENCRYPTION_SALT'] } })
-  const target: Target = { id: 'env', kind: 'env', address: '.env', options: { ...config.env, processEnv: {} }, thresholds: {}, source: 'bench' }
+  const target = { id: 'env', kind: 'env', address: '.env', options: { ...config.env, processEnv: {} }, thresholds: {}, source: 'bench' }
   const plan = configChecks.map((check) => ({ check, target }))
-  const times: number[] = []
+  const times = []
   let findings = 0
   for (let i = 0; i < runs + 3; i++) {
     const t0 = performance.now()
@@ -73,7 +69,7 @@ async function main() {
   }
   rmSync(dir, { recursive: true, force: true })
   times.sort((a, b) => a - b)
-  const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]
+  const q = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))]
   console.log(JSON.stringify({ checks: plan.length, variables: ENV.split('\n').filter((l) => /^[A-Z]/.test(l)).length, runs, medianMs: +q(0.5).toFixed(2), p95Ms: +q(0.95).toFixed(2), minMs: +times[0].toFixed(2), maxMs: +times[times.length - 1].toFixed(2), findingsPerRun: findings }))
 }
 main()
