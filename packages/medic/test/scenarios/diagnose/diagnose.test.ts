@@ -30,8 +30,17 @@ const loaded = await Promise.all(folders.map(async (name) => ({ name, s: (await 
 
 afterAll(teardownAll, 60_000)
 
+/**
+ * The scenarios run in parallel on a 2-core machine, often beside other suites: a shared Redis's
+ * PING median then crosses the 10 ms default and "Redis is slow" would outrank the fault under
+ * test. No scenario's true cause is Redis latency, so the bar is raised for all of them (a
+ * scenario's own thresholds still win).
+ */
+const LOADED_MACHINE = { 'redis.latency': { warningMs: 250, criticalMs: 1000 } }
+
 async function diagnose(name: string, symptom: string, setup: Setup, dir: string) {
-  writeFileSync(join(dir, 'medic.yaml'), stringify(setup.config))
+  const config = setup.config as { thresholds?: Record<string, unknown> }
+  writeFileSync(join(dir, 'medic.yaml'), stringify({ ...config, thresholds: { ...LOADED_MACHINE, ...(config.thresholds ?? {}) } }))
   const run = await runCli(['diagnose', symptom, '--json', '-c', 'medic.yaml'], { cwd: dir, env: setup.env ?? {} })
   let report: RunReport
   try {
