@@ -35,6 +35,10 @@ export function collectEvents(results: CheckResult[], config: MedicConfig, files
     if (started) events.push({ at: started, kind: 'restart', what: `${r.target} (re)started`, target: r.target })
     const migrated = iso(o['migrations.lastAppliedAt'])
     if (migrated) events.push({ at: migrated, kind: 'migration', what: `last migration applied on ${r.target}`, target: r.target })
+    const restartLogged = iso(o['logs.lastRestartAt'])
+    if (restartLogged) events.push({ at: restartLogged, kind: 'restart', what: 'the app restarted (its log says so)', target: r.target })
+    const migrationLogged = iso(o['logs.lastMigrationAt'])
+    if (migrationLogged) events.push({ at: migrationLogged, kind: 'migration', what: 'a migration ran (its log says so)', target: r.target })
     const errors = iso(o['logs.errorsBeganAt'])
     if (errors) events.push({ at: errors, kind: 'errors', what: `errors began${typeof o['logs.errorsBeganGroup'] === 'string' ? ` (${o['logs.errorsBeganGroup']})` : ''}`, target: r.target })
   }

@@ -66,6 +66,12 @@ export function findingsOf(ctx: CheckContext, a: Analysis, o: LogsCheckOptions, 
   ctx.observe('logs.sourcesUnreadable', a.sources.filter((s) => s.problems.error).length)
   // When the errors began, for the diagnosis timeline: the first event of the busiest error group.
   const top = a.groups.filter((g) => g.level >= LEVEL.error && g.first === g.first).sort((x, y) => y.count - x.count)[0]
+  // The last restart and migration the logs announce before that (for the timeline too).
+  const cutoff = top ? top.first : Number.POSITIVE_INFINITY
+  for (const kind of ['restart', 'migration'] as const) {
+    const last = a.markers.filter((m) => m.kind === kind && m.ts === m.ts && m.ts <= cutoff).sort((x, y) => y.ts - x.ts)[0]
+    if (last) ctx.observe(kind === 'restart' ? 'logs.lastRestartAt' : 'logs.lastMigrationAt', new Date(last.ts).toISOString())
+  }
   if (top) {
     ctx.observe('logs.errorsBeganAt', new Date(top.first).toISOString())
     ctx.observe('logs.errorsBeganGroup', top.exception ? `${top.exception.type} ×${top.count}` : `${(top.example?.message ?? top.signature).slice(0, 60)} ×${top.count}`)

@@ -93,6 +93,10 @@ describe.concurrent('medic diagnose: real faults', () => {
         expect([...behind], why).toContain(id)
         expect(report.findings.filter((f) => f.id === id).map((f) => f.severity), why).toContain(severity)
       }
+      if (s.expectedTimeline) {
+        expect(d.timeline?.summary, JSON.stringify(d.timeline?.events)).toMatch(s.expectedTimeline)
+        expect(text, 'the text report shows the timeline').toContain(d.timeline!.summary!)
+      }
     }, 60_000)
   }
 })

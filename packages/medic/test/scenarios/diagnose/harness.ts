@@ -31,6 +31,8 @@ export interface Scenario {
   expectedTopCause: string
   /** Findings that must be among the top cause's supports, with the severity they must have. */
   expectedFindings: Record<string, Severity>
+  /** The timeline's sentence, when the scenario has one ("Errors began …, … after …"). */
+  expectedTimeline?: RegExp
   setup(w: World): Promise<Setup>
 }
 

@@ -11,6 +11,8 @@ export default {
   fault: 'a new error group right after the restart with the new version',
   expectedTopCause: 'new-error-after-change',
   expectedFindings: { 'logs.new-error-group': 'warning' },
+  // The export errors began right after the API's restart, which its own log announces.
+  expectedTimeline: /^Errors began \d\d:\d\d:\d\d, \d+ s after the app restarted \(its log says so\) at \d\d:\d\d:\d\d\.$/,
   async setup(w) {
     const [db, redis] = await Promise.all([w.pg(), w.redis()])
     let app: Api | undefined = undefined
