@@ -28,7 +28,13 @@ export default {
       },
     })
     const reports = [1, 2, 3].map(() => app.hit('/api/report', 1).catch(() => []))
-    await new Promise((r) => setTimeout(r, 300))
+    // Wait until the three reports really hold the pool's connections (a fixed pause raced on a
+    // loaded machine, and the orders then got a connection instead of the pool timeout).
+    for (let i = 0; i < 100; i++) {
+      const { rows } = await db.sql<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'orders-api' AND query LIKE 'SELECT pg_sleep%'")
+      if (Number(rows[0]?.n) >= 3) break
+      await new Promise((r) => setTimeout(r, 100))
+    }
     await app.hit('/api/orders', 12)
     w.onCleanup(async () => {
       // End the sleeping reports so the pool can close.
