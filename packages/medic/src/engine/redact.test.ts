@@ -37,6 +37,13 @@ describe('redaction', () => {
     expect(r.redact('token=${TOKEN} password=$abcdef12')).toBe('token=${TOKEN} password=***')
   })
 
+  it('redactKnown masks only known values, raw and JSON-escaped, without pattern work', () => {
+    const r = new Redactor()
+    r.add('pa"ss\\word')
+    expect(r.redactKnown('{"msg":"login with pa\\"ss\\\\word"}')).toBe('{"msg":"login with ***"}')
+    expect(r.redactKnown('raw pa"ss\\word and password=other')).toBe('raw *** and password=other')
+  })
+
   it('leaves ordinary text alone', () => {
     const r = new Redactor()
     const text = 'used 97 of 97 usable slots (max_connections 100, 3 reserved) at 127.0.0.1:5432'

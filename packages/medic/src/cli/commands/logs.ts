@@ -10,7 +10,6 @@ import { join } from 'node:path'
 import type { Command } from 'commander'
 import pc from 'picocolors'
 import { UserError } from '../../engine/errors.js'
-import type { Redactor } from '../../engine/redact.js'
 import type { GroupStats } from '../../logs/aggregate.js'
 import { analyze, type AnalyzeOptions } from '../../logs/analyze.js'
 import { FORMAT_NAMES } from '../../logs/detect.js'
@@ -66,29 +65,6 @@ async function drained(): Promise<boolean> {
     out.on('error', done)
   })
   return !out.destroyed && !out.errored
-}
-
-/**
- * For the bulk record stream: mask the redactor's known secret values (also JSON-escaped), a few
- * substring searches per MiB written; the credential patterns already ran on each message (a
- * pattern pass over all the JSON would cost a fifth of `--emit records`' time). Falls back to
- * the full redaction if the Redactor's internals change.
- */
-function knownSecretMasker(redactor: Redactor): (text: string) => string {
-  const set = (redactor as unknown as { secrets?: unknown }).secrets
-  if (!(set instanceof Set)) return (t) => redactor.redact(t)
-  const values = new Set<string>()
-  for (const v of set) {
-    if (typeof v !== 'string') continue
-    values.add(v)
-    values.add(JSON.stringify(v).slice(1, -1))
-  }
-  const sorted = [...values].sort((a, b) => b.length - a.length)
-  return (t) => {
-    let out = t
-    for (const v of sorted) if (out.includes(v)) out = out.split(v).join('***')
-    return out
-  }
 }
 
 let isoSecond = NaN
@@ -235,7 +211,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
         closeSync(spool.fd)
         const ids = analysis.idOfRef
         const sourceJson = names.map((n) => JSON.stringify(redactor.redact(n)))
-        const mask = knownSecretMasker(redactor)
+        const mask = (t: string) => redactor.redactKnown(t)
         try {
           // read the spool back in bounded chunks (readline's iterator would queue the whole file)
           const fd = openSync(join(spool.dir, 'records'), 'r')
