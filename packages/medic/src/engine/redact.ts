@@ -3,6 +3,7 @@
  * (collected from the config and environment) are replaced, and so is anything that looks like a
  * credential (DSN passwords, bearer tokens, JWTs, provider keys).
  */
+import { mapStrings } from '../util/map-strings.js'
 
 const MASK = '***'
 
@@ -95,14 +96,7 @@ export class Redactor {
 
   /** Redact every string inside a JSON-able value. */
   redactDeep<T>(value: T): T {
-    if (typeof value === 'string') return this.redact(value) as T
-    if (Array.isArray(value)) return value.map((v) => this.redactDeep(v)) as T
-    if (value && typeof value === 'object') {
-      const out: Record<string, unknown> = {}
-      for (const [k, v] of Object.entries(value)) out[k] = this.redactDeep(v)
-      return out as T
-    }
-    return value
+    return mapStrings(value, (s) => this.redact(s))
   }
 }
 

@@ -1,5 +1,6 @@
 /** Turn check results into the run report every format renders (schemaVersion 1), secrets masked. */
 import type { Redactor } from '../engine/redact.js'
+import { mapStrings } from '../util/map-strings.js'
 import { SEVERITY_RANK, type CheckResult, type Diagnosis, type Finding, type OverallStatus, type RunReport, type Target } from '../engine/types.js'
 
 export interface BuildInput {
@@ -42,7 +43,8 @@ export function buildReport(input: BuildInput): RunReport {
     ...(input.diagnosis ? { diagnosis: input.diagnosis } : {}),
     notes: input.notes ?? [],
   }
-  return sanitizeDeep(input.redactor.redactDeep(report))
+  // One pass: secrets masked, then control characters made visible.
+  return mapStrings(report, (s) => sanitize(input.redactor.redact(s)))
 }
 
 /**
@@ -55,13 +57,3 @@ export function sanitize(text: string): string {
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`)
 }
 
-function sanitizeDeep<T>(value: T): T {
-  if (typeof value === 'string') return sanitize(value) as T
-  if (Array.isArray(value)) return value.map(sanitizeDeep) as T
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(value)) out[k] = sanitizeDeep(v)
-    return out as T
-  }
-  return value
-}
