@@ -90,7 +90,7 @@ export async function loadTargets(opts: { config?: string; discoverOnly?: boolea
  * config file's folder, or the working directory) and read `processEnv` instead of process.env,
  * so a test or an embedding program can inject both.
  */
-function placeTargets(targets: Target[], baseDir: string, env: Record<string, string | undefined>): Target[] {
+export function placeTargets(targets: Target[], baseDir: string, env: Record<string, string | undefined>): Target[] {
   return targets.map((t) => ({ ...t, options: { ...t.options, baseDir, processEnv: env } }))
 }
 

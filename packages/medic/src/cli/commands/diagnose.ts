@@ -4,12 +4,12 @@ import { diagnoseSymptom, loadRunbooks, symptomNames } from '../../runbooks/inde
 import { UserError } from '../../engine/errors.js'
 import type { CliIO } from '../io.js'
 import { authSchema, jwtSchema } from '../../config/schema.js'
-import type { Target } from '../../engine/types.js'
-import { addCommonOptions, executePlan, loadTargets, selectChecks, type CommonOptions, type Loaded } from '../pipeline.js'
+import { resolveTargets } from '../../config/resolve.js'
+import { addCommonOptions, executePlan, loadTargets, placeTargets, selectChecks, type CommonOptions, type Loaded } from '../pipeline.js'
 
 export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
   const action = async (symptom: string | undefined, opts: CommonOptions & { token?: string }) => {
-    const loaded = withToken(await loadTargets(opts, io), opts.token)
+    const loaded = withToken(await loadTargets(opts, io), opts.token, io.env)
     const runbooks = loadRunbooks(loaded.config, loaded.baseDir)
     if (symptom !== undefined) {
       const runbook = runbooks.find(symptom)
@@ -32,19 +32,12 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
 }
 
 /** `--token`: analyse this token as auth.jwt.token, creating the auth target when the config has none. */
-function withToken(loaded: Loaded, token: string | undefined): Loaded {
+function withToken(loaded: Loaded, token: string | undefined, env: CliIO['env']): Loaded {
   if (!token) return loaded
   loaded.redactor.add(token.replace(/^\s*(authorization:\s*)?bearer\s+/i, '').trim())
   const auth = loaded.config.auth ?? authSchema.parse({})
   const config = { ...loaded.config, auth: { ...auth, jwt: jwtSchema.parse({ ...(auth.jwt ?? {}), token }) } }
-  const base = loaded.targets.find((t) => t.kind !== 'auth')?.options ?? {}
-  const authTarget: Target = {
-    id: 'auth',
-    kind: 'auth',
-    address: 'auth settings',
-    options: { ...config.auth, baseDir: base.baseDir, processEnv: base.processEnv },
-    thresholds: {},
-    source: '--token',
-  }
-  return { ...loaded, config, targets: [...loaded.targets.filter((t) => t.kind !== 'auth'), authTarget] }
+  // The auth target exactly as a config with this token would make it.
+  const authTargets = placeTargets(resolveTargets(config, '--token'), loaded.baseDir, env).filter((t) => t.kind === 'auth')
+  return { ...loaded, config, targets: [...loaded.targets.filter((t) => t.kind !== 'auth'), ...authTargets] }
 }
