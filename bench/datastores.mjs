@@ -7,6 +7,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { median, time } from './timing.mjs'
 
 const runs = Number(process.argv[2] ?? 7)
 const medic = new URL('../packages/medic/bin/medic.js', import.meta.url).pathname
@@ -33,12 +34,6 @@ const byHand = () => {
   }
 }
 
-const time = (fn) => {
-  const t0 = performance.now()
-  fn()
-  return performance.now() - t0
-}
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const medicMs = []
 const snapMs = []
 const manualMs = []

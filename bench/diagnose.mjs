@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { median } from './timing.mjs'
 
 const runs = Number(process.argv[2] ?? 5)
 const medic = new URL('../packages/medic/bin/medic.js', import.meta.url).pathname
@@ -67,7 +68,6 @@ metrics:
 `,
 )
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const wall = []
 const own = []
 const slowest = []

@@ -7,6 +7,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { median, time } from './timing.mjs'
 
 const runs = Number(process.argv[2] ?? 7)
 const medic = new URL('../packages/medic/bin/medic.js', import.meta.url).pathname
@@ -41,12 +42,6 @@ const manualQueries = [
   'SELECT client_addr, replay_lag FROM pg_stat_replication',
 ]
 
-function time(fn) {
-  const t0 = performance.now()
-  fn()
-  return performance.now() - t0
-}
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
 const medicMs = []
 const snapMs = []
