@@ -24,6 +24,8 @@ import type { RangeJob, RangeResult } from './worker.js'
 export const PARALLEL_MIN_BYTES = 32 << 20
 /** Drain clears its exact-message cache past this many entries (drain.ts). */
 const DRAIN_CACHE_LIMIT = 100_000
+/** The main thread's range against a worker's (1). */
+const MAIN_SHARE = 1.15
 /** How far past a target offset a split is looked for. */
 const SEARCH_CHUNKS = 8
 
@@ -165,7 +167,8 @@ function mergeRange(run: RangeRun, r: RangeResult, si: number, lineBase: number)
 }
 
 /**
- * Offsets where ranges may start, near 1/n, 2/n… of the file (fewer when none is found nearby).
+ * Offsets where ranges may start, near 1/n, 2/n… of the file (the first range a little longer;
+ * fewer when none is found nearby).
  * A candidate is the start of a block a single pass decodes (see LineSplitter.push: chunks of
  * CHUNK_BYTES from the file's start, cut after the first newline past SUB_BLOCK bytes) whose line
  * starts a record on its own.
@@ -174,8 +177,10 @@ export function findSplits(path: string, size: number, parser: RecordParser, n: 
   const out: number[] = []
   const fd = openSync(path, 'r')
   try {
+    // the main thread's range is a little longer: a worker starts ~40 ms later, and colder
+    const total = MAIN_SHARE + n - 1
     for (let k = 1; k < n; k++) {
-      const target = Math.floor((size * k) / n)
+      const target = Math.floor((size * (MAIN_SHARE + k - 1)) / total)
       const from = Math.max(out.length ? out[out.length - 1] + 1 : 0, target)
       const at = splitNear(fd, size, parser, from)
       if (at > 0) out.push(at)
