@@ -32,11 +32,17 @@ function hasDigit(t: string): boolean {
 }
 
 /**
- * Similarity threshold. Masked tokens count as equal (both are variables), so the share of equal
- * tokens runs higher than in the original Drain (0.5 there); 0.9 keeps one-word differences apart
- * in messages under ten tokens and leaves real variables to mergeVariableWords.
+ * Similarity threshold. Masked tokens count as equal (both are variables), so a message joins a
+ * cluster only when every word matches: a word that differs ("stored as bytes" / "stored as values",
+ * "cache hit" / "cache miss") is a different event until mergeVariableWords sees enough values at
+ * that position to call it a variable. Measured on labelled system logs, the exact rule groups
+ * better than Drain's share-of-equal-tokens (0.5 in the paper, 0.9 here before).
  */
-export const DEFAULT_SIMILARITY = 0.9
+export const DEFAULT_SIMILARITY = 1
+
+/** A leaf holding this many clusters accepts messages at CROWDED_SIMILARITY (work per message stays bounded). */
+const CROWDED_LEAF = 64
+const CROWDED_SIMILARITY = 0.9
 
 export interface DrainOptions {
   /** Tree depth (token-count layer + depth-2 token layers + leaves). */
@@ -53,11 +59,13 @@ export class Drain {
   private readonly layers: number
   private readonly st: number
   private readonly maxChildren: number
+  private readonly crowdedSt: number
 
   constructor(o: DrainOptions = {}) {
     this.layers = (o.depth ?? 4) - 2
     this.st = o.similarity ?? DEFAULT_SIMILARITY
     this.maxChildren = o.maxChildren ?? 100
+    this.crowdedSt = Math.min(this.st, CROWDED_SIMILARITY)
   }
 
   /** Route masked tokens to their cluster (creating or generalising one). */
@@ -111,7 +119,10 @@ export class Drain {
         bestParams = params
       }
     }
-    return best && bestSim >= this.st ? best : undefined
+    // a leaf crowded by a word variable with many values takes near matches, bounding its growth
+    // (one differing word at most, or CROWDED_SIMILARITY on long messages)
+    const st = cur.clusters.length >= CROWDED_LEAF ? Math.min(this.crowdedSt, (tokens.length - 1) / tokens.length) : this.st
+    return best && bestSim >= st ? best : undefined
   }
 
   private insert(c: Cluster): void {
@@ -171,7 +182,7 @@ export function mergeVariableWords(d: Drain, minValues = 3): number[] {
       if (list.length < 2) continue
       // a masked value seen at the position makes it a variable; otherwise it takes minValues words
       const words = new Set(list.map((i) => d.clusters[i].tokens[pos]))
-      if (!words.has(WILDCARD) && words.size < minValues) continue
+      if (!words.has(WILDCARD) && (words.size < minValues || [...words].some(isCodeWord))) continue
       if (words.size < 2) continue
       const root = find(list[0])
       for (const i of list) parent[find(i)] = root
@@ -210,6 +221,10 @@ export function mergeVariableWords(d: Drain, minValues = 3): number[] {
           const wq = new Set(g.map((c) => c.tokens[q]))
           if (wp.size < 2 || wq.size < 2) continue
           if (!(wp.has(WILDCARD) || wp.size >= minValues) || !(wq.has(WILDCARD) || wq.size >= minValues)) continue
+          // states and names from the code ("from NEW to INITED", "mapred.job.id … use mapreduce.job.id")
+          // define the event; data words (users, hosts) are lower-case and undotted
+          if (!wp.has(WILDCARD) && [...wp].some(isCodeWord)) continue
+          if (!wq.has(WILDCARD) && [...wq].some(isCodeWord)) continue
           const root = find(g[0].index)
           for (const c of g) {
             parent[find(c.index)] = root
@@ -223,6 +238,15 @@ export function mergeVariableWords(d: Drain, minValues = 3): number[] {
     }
   }
   return d.clusters.map((c) => find(c.index))
+}
+
+// ALL_CAPS constants, camelCase names (maxTaskFailuresPerNode), snake_case names (max_retries)
+const RE_CODE_WORD = /^(?:[A-Z][A-Z_]+|[a-z]+[A-Z][A-Za-z]*|[a-z]+_[a-z_]+)[,.;:]?$/
+
+/** An enum-like constant (NEW, RUNNING) or a dotted name from the code (mapred.job.id). */
+function isCodeWord(t: string): boolean {
+  if (t.indexOf('.') > 0 && t.indexOf('.') < t.length - 1) return true
+  return RE_CODE_WORD.test(t)
 }
 
 /** The template text of a cluster. */
