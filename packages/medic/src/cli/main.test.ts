@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SignJWT } from 'jose'
@@ -71,6 +71,16 @@ describe('medic CLI', () => {
     const t = await runCli(['diagnose', '--timeout', 'soon'], { cwd: withConfig('t', 'targets: {}\n') })
     expect(t.code).toBe(3)
     expect(t.stderr).toContain('--timeout "soon" is not a duration')
+  })
+
+  it('exits 3 for a ./medic.yaml that is a symbolic link to nothing, instead of checking discovered targets', async () => {
+    const d = mkdtempSync(join(dir, 'dangling-'))
+    symlinkSync(join(d, 'moved-away.yaml'), join(d, 'medic.yaml'))
+    const r = await runCli(['check', 'config'], { cwd: d })
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain('./medic.yaml is a symbolic link to')
+    expect(r.stderr).toContain('moved-away.yaml, which does not exist')
+    expect(r.stderr).not.toMatch(/\n\s+at /)
   })
 
   it('exits 3 for an unknown check selector and lists the families', async () => {
