@@ -163,6 +163,12 @@ describe('medic CLI', () => {
     expect(text).toContain('url: ${REDIS_URL}')
     expect(text).not.toContain('hunter2hunter2')
     expect(text).not.toContain('abcdefabcdefabcdef')
+    // nothing says which environment this is: production is assumed, and said
+    expect(text).toContain('environment: production')
+    expect(r.stderr).toContain('environment: production assumed (no ENVIRONMENT, APP_ENV or NODE_ENV set)')
+    const staging = await runCli(['init', '--stdout'], { cwd, env: { APP_ENV: 'staging' } })
+    expect(staging.stdout).toContain('environment: staging')
+    expect(staging.stderr).not.toContain('assumed')
     const nowhere = await runCli(['init', '-o', 'no/such/dir/medic.yaml'], { cwd, env: {} })
     expect(nowhere.code).toBe(3)
     expect(nowhere.stderr).toContain('cannot write no/such/dir/medic.yaml: its folder does not exist')
