@@ -35,6 +35,8 @@ describe('masking', () => {
     expect(maskMessage('adding path spec: /mapreduce/*')).toBe('adding path spec: <*>')
     expect(maskMessage('opening app com.tencent.mm/.ui.LauncherUI now')).toBe('opening app <*> now')
     expect(maskMessage('getaddrinfo for mail.example.com failed')).toBe('getaddrinfo for <*> failed')
+    expect(maskMessage('authentication failure; ruser= rhost=mail.example.com user=root')).toBe('authentication failure; ruser= rhost=<*> user=root')
+    expect(maskMessage('opened file=/var/log/app.log')).toBe('opened file=<*>')
     expect(maskMessage('Registering class org.apache.hadoop.mapreduce.jobhistory.EventType for class org.apache.hadoop.mapreduce.v2.app.job.event.JobEventType'))
       .toBe('Registering class <*> for class <*>')
     // exception types name the event; a config key is not a class

@@ -50,7 +50,7 @@ export function maskToken(t: string): string {
     if (eq > 0 && eq < t.length - 1) {
       // key=value: keep the key, mask a long or quoted value
       const v = t.slice(eq + 1)
-      if (v.length > 24 || v.charCodeAt(0) === 34 || v.charCodeAt(0) === 39) return t.slice(0, eq + 1) + WILDCARD
+      if (v.length > 24 || v.charCodeAt(0) === 34 || v.charCodeAt(0) === 39 || v.indexOf('/') >= 0 || (v.indexOf('.') > 0 && RE_HOST.test(v))) return t.slice(0, eq + 1) + WILDCARD
     }
     // a host name is a value ("getaddrinfo for mail.example.com")
     if (t.indexOf('.') > 0 && RE_HOST.test(t)) return WILDCARD
@@ -98,11 +98,11 @@ export function maskTokens(message: string): string[] {
       const c = t.charCodeAt(0)
       // a path is a variable ("adding path spec: /ws/*", "com.app/.ui.Main"), except a request's
       // route after its method
-      if ((c === 47 ? t.length > 1 : t.indexOf('/', 1) > 0) && !RE_METHOD.test(prev)) m = WILDCARD
+      if ((c === 47 ? t.length > 1 : t.indexOf('/', 1) > 0 && t.indexOf('=') < 0) && !RE_METHOD.test(prev)) m = WILDCARD
       // a unit belongs to the number before it ("93.0 B" and "5.2 KB" are one kind of size)
       else if (prevNumber && RE_UNIT.test(t)) m = WILDCARD
       // a class name inside a message names a value ("Registering class org.a.b.EventType for …")
-      else if (c >= 97 && c <= 122 && RE_CLASS_NAME.test(t) && !RE_THROWABLE.test(t)) m = WILDCARD
+      else if (c >= 97 && c <= 122 && t.indexOf('.') > 0 && RE_CLASS_NAME.test(t) && !RE_THROWABLE.test(t)) m = WILDCARD
     }
     prevNumber = m === WILDCARD && isNumberLike(t)
     out.push(m)
