@@ -134,7 +134,9 @@ export class Grouper {
   assign(ev: LogEvent): GroupStats {
     const e = ev.exception
     if (e) {
-      const sig = exceptionSignature(e)
+      // with no frame to tell where, the message tells which error ("TypeError: x is not a function"
+      // and "TypeError: Cannot read properties of undefined" are two bugs)
+      const sig = e.frames.length > 0 ? exceptionSignature(e) : `${exceptionSignature(e)}|${maskTokens(e.message.slice(0, 300)).join(' ')}`
       let g = this.bySignature.get(sig)
       if (!g) {
         g = new GroupStats(this.groups.length, 'exception', sig, null, {
