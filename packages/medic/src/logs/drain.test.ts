@@ -49,6 +49,11 @@ describe('masking', () => {
     expect(maskMessage('"POST /login HTTP/1.1" 401')).toBe('"POST /login <*> <*>')
   })
 
+  it('key:value keeps its key when the key is a plain name', () => {
+    expect(maskMessage('mapResourceRequest:<memory:1024, vCores:1>')).toBe('mapResourceRequest:<*> vCores:<*>')
+    expect(maskMessage('at 12:01:01 from 10.0.0.1:8080')).toBe('at <*> from <*>')
+  })
+
   it('a backslash-escaped space does not split a token', () => {
     expect(maskTokens('nodes:node-[224\\ 228\\ 232] ok')).toHaveLength(2)
   })

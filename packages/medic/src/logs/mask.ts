@@ -68,8 +68,13 @@ export function maskToken(t: string): string {
     }
     if (!keyHasDigit) return key + '=' + WILDCARD
   }
+  // key:value with a plain name as key keeps its key ("mapResourceRequest:<memory:1024,")
+  const colon = t.indexOf(':')
+  if (colon >= 2 && (eq < 0 || colon < eq) && RE_NAME.test(t.slice(0, colon))) return t.slice(0, colon + 1) + WILDCARD
   return WILDCARD
 }
+
+const RE_NAME = /^[A-Za-z_][A-Za-z_.-]*$/
 
 /** The masked tokens of a message (whitespace-separated, at most 80; the rest folds into one wildcard). */
 export function maskTokens(message: string): string[] {
