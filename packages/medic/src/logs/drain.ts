@@ -150,14 +150,12 @@ export class Drain {
 
 /**
  * A word that varies without digits ("user alice …", "user bob …") splits a template: in the tree
- * when it is among the first tokens, and by similarity when the message is short (the threshold is
- * strict so that "cache hit" and "cache miss" stay apart). Afterwards, clusters of the same length
- * that differ at exactly one position where at least `minValues` different words occur are one
- * template: three or more values make a variable, two may be two different events (hit/miss),
- * unless the position also held a masked value (a number, an id), which makes it a variable. Returns, per cluster
- * index, the index of the cluster it joins (itself when alone).
+ * when it is among the first tokens, and by the exact-match rule. Afterwards, clusters of the same
+ * length that differ at exactly one position whose words look like values (see looksVariable) are
+ * one template; then the same for pairs of positions varying together. Returns, per cluster index,
+ * the index of the cluster it joins (itself when alone).
  */
-export function mergeVariableWords(d: Drain, minValues = 3): number[] {
+export function mergeVariableWords(d: Drain, manyValues = 6): number[] {
   const parent = d.clusters.map((c) => c.index)
   const find = (i: number): number => {
     while (parent[i] !== i) i = parent[i] = parent[parent[i]]
@@ -180,10 +178,8 @@ export function mergeVariableWords(d: Drain, minValues = 3): number[] {
     }
     for (const list of byKey.values()) {
       if (list.length < 2) continue
-      // a masked value seen at the position makes it a variable; otherwise it takes minValues words
       const words = new Set(list.map((i) => d.clusters[i].tokens[pos]))
-      if (!words.has(WILDCARD) && (words.size < minValues || [...words].some(isCodeWord))) continue
-      if (words.size < 2) continue
+      if (words.size < 2 || !looksVariable(words, pos > 0 ? d.clusters[list[0]].tokens[pos - 1] : undefined, manyValues)) continue
       const root = find(list[0])
       for (const i of list) parent[find(i)] = root
       for (const i of list) d.clusters[i].tokens[pos] = WILDCARD
@@ -220,11 +216,8 @@ export function mergeVariableWords(d: Drain, minValues = 3): number[] {
           const wp = new Set(g.map((c) => c.tokens[p]))
           const wq = new Set(g.map((c) => c.tokens[q]))
           if (wp.size < 2 || wq.size < 2) continue
-          if (!(wp.has(WILDCARD) || wp.size >= minValues) || !(wq.has(WILDCARD) || wq.size >= minValues)) continue
-          // states and names from the code ("from NEW to INITED", "mapred.job.id … use mapreduce.job.id")
-          // define the event; data words (users, hosts) are lower-case and undotted
-          if (!wp.has(WILDCARD) && [...wp].some(isCodeWord)) continue
-          if (!wq.has(WILDCARD) && [...wq].some(isCodeWord)) continue
+          const t0 = g[0].tokens
+          if (!looksVariable(wp, p > 0 ? t0[p - 1] : undefined, manyValues) || !looksVariable(wq, q - 1 !== p ? t0[q - 1] : undefined, manyValues)) continue
           const root = find(g[0].index)
           for (const c of g) {
             parent[find(c.index)] = root
@@ -242,6 +235,41 @@ export function mergeVariableWords(d: Drain, minValues = 3): number[] {
 
 // ALL_CAPS constants, camelCase names (maxTaskFailuresPerNode), snake_case names (max_retries)
 const RE_CODE_WORD = /^(?:[A-Z][A-Z_]+|[a-z]+[A-Z][A-Za-z]*|[a-z]+_[a-z_]+)[,.;:]?$/
+
+/**
+ * Are these words, seen at one position of otherwise equal templates, values of a variable? Yes
+ * when a masked value also occurred there, when the word before names what follows ("user root",
+ * "for alice", "host=db1"), or when there are many of them; never when they are states or names
+ * from the code. Without such a sign, a few different words are different events: "illegal
+ * instruction" and "privileged instruction", "cache hit" and "cache miss".
+ */
+function looksVariable(words: Set<string>, before: string | undefined, manyValues: number): boolean {
+  if (words.has(WILDCARD)) return true
+  for (const w of words) if (isCodeWord(w)) return false
+  if (before !== undefined && NAMING.has(before.toLowerCase().replace(/[:=,]$/, ''))) return true
+  if (sameKey(words)) return true
+  return words.size >= manyValues
+}
+
+// words after which a value comes: who, where, what it is called
+const NAMING = new Set([
+  'user', 'users', 'username', 'login', 'logname', 'account', 'uid', 'gid', 'group', 'owner', 'by', 'for', 'from', 'to', 'on', 'at',
+  'host', 'hostname', 'node', 'server', 'client', 'peer', 'address', 'addr', 'ip', 'domain', 'device', 'interface', 'port', 'name', 'named', 'called', 'id',
+  'file', 'path', 'dir', 'directory', 'table', 'database', 'db', 'schema', 'queue', 'topic', 'channel', 'bucket', 'key', 'service', 'job', 'task', 'container', 'pod', 'session', 'tenant', 'project', 'app', 'application', 'package', 'module', 'plugin',
+])
+
+/** key=value words with one key ("user=root", "user=guest"): the key says it is a value. */
+function sameKey(words: Set<string>): boolean {
+  let key = ''
+  for (const w of words) {
+    const eq = w.indexOf('=')
+    if (eq <= 0) return false
+    const k = w.slice(0, eq)
+    if (key && k !== key) return false
+    key = k
+  }
+  return true
+}
 
 /** An enum-like constant (NEW, RUNNING) or a dotted name from the code (mapred.job.id). */
 function isCodeWord(t: string): boolean {

@@ -59,6 +59,9 @@ export function maskToken(t: string): string {
     if (t.length >= 32 && /^[A-Za-z0-9+/_-]+=*$/.test(t)) return WILDCARD
     return t
   }
+  // a dot leader before the value ("instruction......0", "prefetch depth....1"): the word stays
+  const lead = RE_DOT_LEADER.exec(t)
+  if (lead) return lead[1] + '..' + WILDCARD
   if (eq > 0) {
     const key = t.slice(0, eq)
     let keyHasDigit = false
@@ -75,6 +78,7 @@ export function maskToken(t: string): string {
 }
 
 const RE_NAME = /^[A-Za-z_][A-Za-z_.-]*$/
+const RE_DOT_LEADER = /^([A-Za-z_][A-Za-z_-]*)\.{2,}/
 
 /** The masked tokens of a message (whitespace-separated, at most 80; the rest folds into one wildcard). */
 export function maskTokens(message: string): string[] {

@@ -43,6 +43,13 @@ function header(line: string, start = 0, end = line.length, ts = leadingTime(lin
         hTs = t
         i = timeEnd
       }
+    } else {
+      // HPC-style: a record number, header fields, then epoch seconds; the header ends there
+      const ep = epochAfterRecordId(line, start, end)
+      if (ep > 0) {
+        hTs = epochSeconds * 1000
+        i = ep
+      }
     }
   }
   const len = end
@@ -107,6 +114,40 @@ function headerToken(s: string, a: number, b: number): boolean {
     if (!((c >= 65 && c <= 90) || c === 95 || c === 45 || c === 46 || c === 58)) upper = false
   }
   return upper
+}
+
+let epochSeconds = 0
+/**
+ * A line that starts with a number (a record id) and has a token of epoch seconds (2000–2040)
+ * among its next five: where that token ends, with its value in `epochSeconds`; else -1.
+ */
+function epochAfterRecordId(line: string, start: number, end: number): number {
+  let i = start
+  let c = line.charCodeAt(i)
+  if (c < 48 || c > 57) return -1
+  while (i < end && line.charCodeAt(i) !== 32) {
+    c = line.charCodeAt(i)
+    if (c < 48 || c > 57) return -1
+    i++
+  }
+  for (let k = 0; k < 5 && i < end; k++) {
+    while (i < end && line.charCodeAt(i) === 32) i++
+    const a = i
+    let digits = true
+    while (i < end && line.charCodeAt(i) !== 32) {
+      c = line.charCodeAt(i)
+      if (c < 48 || c > 57) digits = false
+      i++
+    }
+    if (digits && i - a === 10) {
+      const v = +line.slice(a, i)
+      if (v >= 946_684_800 && v < 2_208_988_800) {
+        epochSeconds = v
+        return i
+      }
+    }
+  }
+  return -1
 }
 
 /** Where epoch digits start after a leading alert tag ("- 1131566461", "APPREAD 1117869872"), or -1. */
