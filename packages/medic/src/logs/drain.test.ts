@@ -26,7 +26,9 @@ function groupIds(messages: string[]): string[] {
 describe('masking', () => {
   it('a unit after a number is part of the value', () => {
     expect(maskMessage('estimated size 5.2 KB, free 93.0 B)')).toBe(maskMessage('estimated size 93.0 B, free 317.1 KB)'))
-    expect(maskMessage('took 45 ms')).toBe('took <*> <*>')
+    // and a run of values is one wildcard
+    expect(maskMessage('took 45 ms')).toBe('took <*>')
+    expect(maskMessage('lifetime <1 sec')).toBe(maskMessage('lifetime 00:01'))
     // a unit word with no number before it stays a word
     expect(maskMessage('stored as bytes in memory')).toBe('stored as bytes in memory')
   })
@@ -42,11 +44,13 @@ describe('masking', () => {
     // exception types name the event; a config key is not a class
     expect(maskMessage('caught java.net.SocketTimeoutException while reading')).toBe('caught java.net.SocketTimeoutException while reading')
     expect(maskMessage('mapred.job.id is deprecated')).toBe('mapred.job.id is deprecated')
+    // a constant's full name is not a class: SCREEN_ON and SCREEN_OFF are two events
+    expect(maskMessage('onReceive action: android.intent.action.SCREEN_ON')).toBe('onReceive action: android.intent.action.SCREEN_ON')
   })
 
   it("a request's route after its method stays (5xx per endpoint), other paths are masked", () => {
     expect(maskMessage('GET /api/orders 500 Internal Server Error')).toBe('GET /api/orders <*> Internal Server Error')
-    expect(maskMessage('"POST /login HTTP/1.1" 401')).toBe('"POST /login <*> <*>')
+    expect(maskMessage('"POST /login HTTP/1.1" 401')).toBe('"POST /login <*>')
   })
 
   it('key:value keeps its key when the key is a plain name', () => {

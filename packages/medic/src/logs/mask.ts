@@ -114,6 +114,8 @@ export function maskTokens(message: string): string[] {
       else if (c >= 97 && c <= 122 && t.indexOf('.') > 0 && RE_CLASS_NAME.test(t) && !RE_THROWABLE.test(t)) m = WILDCARD
     }
     prevNumber = m === WILDCARD && isNumberLike(t)
+    // one wildcard stands for a run of values ("<1 sec" and "00:01", "( 3552 3534 … )")
+    if (m === WILDCARD && n > 0 && out[n - 1] === WILDCARD) continue
     out.push(m)
   }
   return out
@@ -121,13 +123,14 @@ export function maskTokens(message: string): string[] {
 
 const RE_METHOD = /^["'(]?(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|CONNECT|TRACE)$/
 const RE_UNIT = /^(?:[KMGTP]i?B|[kKMGT]b|B|bytes?|ms|us|µs|ns|s|secs?|seconds?|mins?|minutes?|h|hours?|%)[,.;:)\]]*$/
-const RE_CLASS_NAME = /^(?:[a-z_][\w]*\.){2,}[A-Z][\w$]*[,.;:)\]]*$/
+const RE_CLASS_NAME = /^(?:[a-z_][\w]*\.){2,}[A-Z][\w$]*[a-z][\w$]*[,.;:)\]]*$/
 const RE_THROWABLE = /(?:Exception|Error|Throwable)[,.;:)\]]*$/
 let prevNumber = false
 
 /** A number, possibly signed, with a fraction or a unit glued on ("5.2", "-3", "45ms"). */
 function isNumberLike(t: string): boolean {
   let c = t.charCodeAt(0)
+  if ((c === 40 || c === 91 || c === 60) && t.length > 1) c = t.charCodeAt(1)
   if ((c === 45 || c === 43) && t.length > 1) c = t.charCodeAt(1)
   return c >= 48 && c <= 57
 }
