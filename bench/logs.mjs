@@ -5,16 +5,19 @@
  *   node packages/medic/bin/medic.js logs --json FILE
  *   lnav -n -c ';SELECT count(*) FROM all_logs WHERE log_level = "error"' FILE   (if installed)
  *   grep -c ERROR FILE                                                             (the floor)
- * with /usr/bin/time -v for wall time, CPU time and peak RSS. Also reports medic's grouping
- * accuracy on a labelled sample (--emit records against the generator's truth).
+ * with /usr/bin/time -v for wall time, CPU time and peak RSS, medic and lnav 3 times each, alternating
+ * (the medians are reported: the machine is noisy), with medic's wall time as a share of lnav's.
+ * Then the engine alone in one process on one core (--jobs 1), and medic's grouping accuracy on a
+ * labelled sample (--emit records against the generator's truth).
  *
- * Run after `npm run build`:  node bench/logs.mjs [--lines 1000000] [--big]   (--big adds a ~2 GB file for peak RSS)
+ * Run after `npm run build`:  node bench/logs.mjs [--lines 1000000] [--runs 3] [--big]   (--big adds a ~2 GB file for peak RSS)
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { createWriteStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { median } from './timing.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const dist = join(root, 'packages/medic/dist/logs/testing/generate.js')
@@ -30,6 +33,7 @@ const argVal = (name, def) => {
 }
 const LINES = Number(argVal('--lines', '1000000'))
 const BIG = args.includes('--big')
+const RUNS = Number(argVal('--runs', '3'))
 const dir = argVal('--dir', join(tmpdir(), 'medic-bench-logs'))
 mkdirSync(dir, { recursive: true })
 const medic = join(root, 'packages/medic/bin/medic.js')
@@ -87,17 +91,31 @@ if (BIG) {
   inputs.push(big)
 }
 
+/** Medians of each measure over runs. */
+function medianOf(runs) {
+  return { wall: median(runs.map((r) => r.wall)), cpu: median(runs.map((r) => r.cpu)), rssMb: median(runs.map((r) => r.rssMb)), out: runs[0].out }
+}
+
+const ratios = []
 for (const file of inputs) {
   const lines = countLines(file)
-  const m = timed('node', [medic, 'logs', '--json', '--no-progress', file])
+  const isBig = file.includes('2g')
+  const medicRuns = []
+  const lnavRuns = []
+  for (let i = 0; i < (isBig ? 1 : RUNS); i++) {
+    medicRuns.push(timed('node', [medic, 'logs', '--json', '--no-progress', file]))
+    if (hasLnav && !isBig) lnavRuns.push(timed('lnav', ['-n', '-c', ';SELECT count(*) FROM all_logs WHERE log_level = "error"', file]))
+  }
+  const m = medianOf(medicRuns)
   let doc = {}
   try {
     doc = JSON.parse(m.out.length < 4000 ? m.out : spawnSync('node', [medic, 'logs', '--json', '--no-progress', '--top', '1', file], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout)
   } catch {}
   row('medic logs --json', file, lines, m, `errors=${doc.totals?.errors ?? '?'} groups=${doc.groupCount ?? '?'}`)
-  if (hasLnav && !file.includes('2g')) {
-    const l = timed('lnav', ['-n', '-c', ';SELECT count(*) FROM all_logs WHERE log_level = "error"', file])
+  if (lnavRuns.length) {
+    const l = medianOf(lnavRuns)
     row('lnav -n (count errors)', file, lines, l, `answer=${l.out.trim().split('\n').pop()}`)
+    ratios.push({ file: file.split('/').pop(), medicWall: m.wall, lnavWall: l.wall, medicOverLnav: Number((m.wall / l.wall).toFixed(2)), medicCpu: m.cpu, lnavCpu: l.cpu, walls: `medic ${medicRuns.map((r) => r.wall).join('/')} lnav ${lnavRuns.map((r) => r.wall).join('/')}` })
   }
   const g = timed('grep', ['-c', 'ERROR', file])
   row('grep -c ERROR', file, lines, g, `answer=${g.out.trim()}`)
@@ -136,7 +154,7 @@ for (const file of inputs.filter((f) => !f.includes('2g'))) {
     const out = []
     for (let i = 0; i < 3; i++) {
       const c = process.cpuUsage(); const t = performance.now()
-      const a = await analyze({ sources: [{ file: ${JSON.stringify(file)} }], cwd: '/' })
+      const a = await analyze({ sources: [{ file: ${JSON.stringify(file)} }], cwd: '/', jobs: 1 })
       const u = process.cpuUsage(c)
       out.push({ lines: a.sources[0].lines, wallMs: Math.round(performance.now() - t), userMs: Math.round(u.user / 1000) })
     }
@@ -148,8 +166,12 @@ for (const file of inputs.filter((f) => !f.includes('2g'))) {
 
 console.log('\nThroughput (one process each; lines/s by wall clock and by CPU time):')
 console.table(rows)
-console.log('The engine alone (in-process, no CLI start-up):')
+if (ratios.length) {
+  console.log(`medic against lnav (medians of ${RUNS} alternating runs; medicOverLnav < 1: medic is faster):`)
+  console.table(ratios)
+}
+console.log('The engine alone (in-process, no CLI start-up, one core: --jobs 1):')
 console.table(engine)
 console.log('Grouping accuracy on the labelled corpora (share of events whose group matches the truth):')
 console.table(acc)
-console.log(JSON.stringify({ rows, engine, accuracy: acc }))
+console.log(JSON.stringify({ rows, ratios, engine, accuracy: acc }))

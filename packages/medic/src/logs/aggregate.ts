@@ -7,7 +7,7 @@
 import { Drain, mergeVariableWords, templateOf, type Cluster } from './drain.js'
 import { exceptionSignature, frameLabel, groupId, topFrames } from './exceptions.js'
 import { maskTokens } from './mask.js'
-import { LEVEL, levelName, type LogEvent } from './types.js'
+import { LEVEL, levelName, type ExceptionInfo, type LogEvent } from './types.js'
 
 export interface GroupExample {
   ts: number
@@ -35,6 +35,24 @@ export function exampleOf(ev: LogEvent): GroupExample {
   }
 }
 
+/** What an exception group shows: type, message, top frames as labels, chain. */
+export interface ExceptionGroupInfo {
+  type: string
+  message: string
+  frames: string[]
+  chain: string[]
+}
+
+export function exceptionGroupInfo(e: ExceptionInfo): ExceptionGroupInfo {
+  return { type: e.type, message: e.message.slice(0, 300), frames: topFrames(e).map(frameLabel), chain: e.chain }
+}
+
+/** The text an event without an exception is grouped by: its message content (or the record). */
+export function templateText(ev: LogEvent): string {
+  const text = ev.message || ev.raw
+  return ev.contentStart > 0 && ev.contentStart < text.length ? text.slice(ev.contentStart) : text
+}
+
 export class GroupStats {
   id = ''
   count = 0
@@ -56,13 +74,18 @@ export class GroupStats {
     /** exception signature, or the Drain cluster */
     readonly signature: string,
     readonly cluster: Cluster | null,
-    readonly exception?: { type: string; message: string; frames: string[]; chain: string[] },
+    readonly exception?: ExceptionGroupInfo,
   ) {}
 
   add(ev: LogEvent): void {
+    this.tally(ev.ts, ev.level, ev.service, ev.source)
+    if (this.wantsExample(ev.traceId !== '')) this.example = exampleOf(ev)
+  }
+
+  /** Count one event (its example aside: see wantsExample). */
+  tally(ts: number, level: number, service: string, source: number): void {
     this.count++
-    if (ev.level > this.level) this.level = ev.level
-    const ts = ev.ts
+    if (level > this.level) this.level = level
     if (ts === ts) {
       if (!(ts >= this.first)) this.first = ts
       if (!(ts <= this.last)) this.last = ts
@@ -74,9 +97,13 @@ export class GroupStats {
         this.lastMinuteCount = 1
       }
     }
-    if (this.example === null || (!this.example.traceId && ev.traceId)) this.example = exampleOf(ev)
-    if (ev.service && this.services.size < 20) this.services.add(ev.service)
-    this.sources.add(ev.source)
+    if (service && this.services.size < 20) this.services.add(service)
+    this.sources.add(source)
+  }
+
+  /** Would the next event become the example: the first one, or the first that carries a request id? */
+  wantsExample(hasTraceId: boolean): boolean {
+    return this.example === null || (!this.example.traceId && hasTraceId)
   }
 
   private flushMinute(): void {
@@ -133,25 +160,25 @@ export class Grouper {
 
   assign(ev: LogEvent): GroupStats {
     const e = ev.exception
-    if (e) {
-      // with no frame to tell where, the message tells which error ("TypeError: x is not a function"
-      // and "TypeError: Cannot read properties of undefined" are two bugs)
-      const sig = e.frames.length > 0 ? exceptionSignature(e) : `${exceptionSignature(e)}|${maskTokens(e.message.slice(0, 300)).join(' ')}`
-      let g = this.bySignature.get(sig)
-      if (!g) {
-        g = new GroupStats(this.groups.length, 'exception', sig, null, {
-          type: e.type,
-          message: e.message.slice(0, 300),
-          frames: topFrames(e).map(frameLabel),
-          chain: e.chain,
-        })
-        this.groups.push(g)
-        this.bySignature.set(sig, g)
-      }
-      return g
+    if (e) return this.assignException(exceptionSignature(e), () => exceptionGroupInfo(e))
+    return this.assignTokens(maskTokens(templateText(ev)))
+  }
+
+  /** The group of an exception signature (`info` describes it when it is new). */
+  assignException(sig: string, info: () => ExceptionGroupInfo): GroupStats {
+    let g = this.bySignature.get(sig)
+    if (!g) {
+      g = new GroupStats(this.groups.length, 'exception', sig, null, info())
+      this.groups.push(g)
+      this.bySignature.set(sig, g)
     }
-    const text = ev.message || ev.raw
-    const c = this.drain.add(maskTokens(ev.contentStart > 0 && ev.contentStart < text.length ? text.slice(ev.contentStart) : text))
+    return g
+  }
+
+  /** The group of a message's masked tokens (through Drain: order matters, call in input order). */
+  assignTokens(tokens: string[]): GroupStats {
+    this.templateAdds++
+    const c = this.drain.add(tokens)
     let g = this.byCluster[c.index]
     if (!g) {
       g = new GroupStats(this.groups.length, 'template', '', c)
@@ -159,6 +186,16 @@ export class Grouper {
       this.byCluster[c.index] = g
     }
     return g
+  }
+
+  /** Messages handed to Drain so far. */
+  templateAdds = 0
+
+  /** At most how many messages Drain's exact-message cache holds now. */
+  cachedMessagesBound(): number {
+    // read when Drain still keeps it under that name; else every message handed to it
+    const cache: unknown = Reflect.get(this.drain, 'cache')
+    return cache instanceof Map ? Math.min(cache.size, this.templateAdds) : this.templateAdds
   }
 
   /**
@@ -255,6 +292,32 @@ export class Totals {
     cur.events++
     if (err) cur.errors++
     if (s5) cur.s5xx++
+  }
+
+  /**
+   * Add the counts of a later part of the input (a worker's Totals, as posted). New minutes go
+   * after this one's, so the per-minute map keeps the order of a single pass.
+   */
+  merge(o: Totals): void {
+    this.events += o.events
+    this.errors += o.errors
+    this.warnings += o.warnings
+    this.untimed += o.untimed
+    for (let i = 0; i < 7; i++) this.levelCounts[i] += o.levelCounts[i]
+    // NaN: no timed event there
+    if (o.first === o.first && !(o.first >= this.first)) this.first = o.first
+    if (o.last === o.last && !(o.last <= this.last)) this.last = o.last
+    const h = this.http
+    for (const k of Object.keys(h) as (keyof typeof h)[]) h[k] += o.http[k]
+    for (const [m, t] of o.perMinute) {
+      const cur = this.perMinute.get(m)
+      if (!cur) this.perMinute.set(m, { events: t.events, errors: t.errors, s5xx: t.s5xx })
+      else {
+        cur.events += t.events
+        cur.errors += t.errors
+        cur.s5xx += t.s5xx
+      }
+    }
   }
 
   finish(): void {

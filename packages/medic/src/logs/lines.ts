@@ -9,7 +9,8 @@ import type { InputProblems } from './types.js'
 
 export const MAX_LINE_BYTES = 1 << 20
 const KEEP_OF_LONG_LINE = 64 * 1024
-const SUB_BLOCK = 64 * 1024
+/** Chunks are decoded in blocks of about this size, cut after a newline (see push). */
+export const SUB_BLOCK = 64 * 1024
 
 export type LineSink = (line: string) => void
 /**

@@ -281,6 +281,12 @@ describe('medic logs and trace usage errors exit 3 with a reason', () => {
       expect(r.code).toBe(3)
       expect(r.err).toMatch(/--since 5m .* is not before --until 10m/)
     }
+    for (const n of ['0', 'two', '1.5']) {
+      const jobs = await medic(['logs', f, '--jobs', n])
+      expect(jobs.code).toBe(3)
+      expect(jobs.err).toContain(`--jobs "${n}" is not a positive whole number`)
+    }
+    expect((await medic(['logs', f, '--jobs', '1', '--json'])).code).not.toBe(3)
     const bad = await medic(['logs', f, '--group', 'zzzz'])
     expect(bad.code).toBe(3)
     expect(bad.err).toContain('--group "zzzz" is not a group id')

@@ -40,6 +40,7 @@ interface LogsOptions {
   color?: boolean
   progress?: boolean
   timeout?: string
+  jobs?: string
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v]
@@ -118,6 +119,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .option('--window <dur>', 'recent window the findings judge (default 15m)')
     .option('--config <file>', 'medic.yaml to read logs: sources and deploys from')
     .option('--timeout <dur>', 'stop reading --command sources after this long and analyse what they wrote (default 10s; none with --follow; 0 = no limit)')
+    .option('--jobs <n>', 'threads for one big file (default: the machine\'s cores; 1 = one pass)')
     .option('--no-color', 'no colour')
     .option('--no-progress', 'no progress bar on stderr')
     .action(async (sources: string[], opts: LogsOptions) => {
@@ -137,6 +139,8 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       const top = opts.top ? Number.parseInt(opts.top, 10) : json ? 100 : 10
       if (!(top > 0)) throw new UserError(`--top "${opts.top}" is not a positive number`)
       const thresholds = { ...DEFAULT_THRESHOLDS, ...(opts.window ? { windowMinutes: parseDuration(opts.window, '--window') / 60_000 } : {}) }
+      const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs)
+      if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new UserError(`--jobs "${opts.jobs}" is not a positive whole number`, 'Use --jobs 1 to read each file in one pass, or leave it out to use every core.')
       const color = opts.color !== false && io.stdoutIsTTY && !io.env.NO_COLOR
       const progress = opts.progress === false || opts.follow ? progressBar(io.stderr, false) : progressBar(err, io.stderrIsTTY)
       const base: AnalyzeOptions = {
@@ -148,6 +152,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
         commandDeadline: deadline,
         groupLevel: minLevel,
         service: opts.service,
+        jobs,
         onProgress: (p) => progress.update(p),
       }
 

@@ -6,7 +6,7 @@ import { LEVEL, type LogEvent } from '../types.js'
 import { fromFields } from './fields.js'
 import { jsonParser } from './json.js'
 import { logfmtParser, parseLogfmt } from './logfmt.js'
-import { newEvent } from './parser.js'
+import { newEvent, quick } from './parser.js'
 import { accessParser, plainParser, syslogParser, timestampedParser } from './plain.js'
 import { leadingTime, timeValue } from './time.js'
 
@@ -242,5 +242,34 @@ describe('fromFields key plans (cached per record shape)', () => {
     const ev = fill({ a: 1, 'level\u0000msg': 'two' })
     expect(ev.message).toBe('')
     expect(fill({ 'a\u0000level': 'x', msg: 'three' }).message).toBe('three')
+  })
+})
+
+describe('the timestamped fast path', () => {
+  it('reads level, time and message start as the header scan does', () => {
+    const lines = [
+      '2026-11-22 01:00:00,001 INFO uvicorn.access: 10.0.0.1 - "GET / HTTP/1.1" 200',
+      '2026-11-22 01:00:00,001 ERROR app.worker: task failed',
+      '2026-11-22 01:00:00,001 WARNING  - | app: spaced',
+      '2026-11-22 01:00:00,001 ERROR',
+      '2026-11-22 01:00:00,001 ERROR:root:python default',
+      '2026-11-22 01:00:00,001 [ERROR] bracketed',
+      '2026-11-22 01:00:00,001 GET /x 200',
+      '2026-11-22 01:00:00,001 I 1234 short level',
+      '2026-11-22T01:00:00.001Z DEBUG z',
+      '2026-11-22 01:00:00,001  INFO two spaces',
+      'Nov 22 01:00:00 host sshd[1]: ERROR looks like a level',
+      '2026-11-22 01:00:00,001 INFORMATION long word',
+      '2026-11-22 01:00:00,001 Info mixed case',
+    ]
+    for (const l of lines) {
+      const text = `xx\n${l}\nyy`
+      const a = 3
+      const b = 3 + l.length
+      const fast = timestampedParser.scanAt!(text, a, b)
+      const got = [fast, quick.ts, quick.msg]
+      const slow = plainParser.quickAt!(text, a, b)
+      expect(got, l).toEqual([slow, quick.ts, quick.msg])
+    }
   })
 })

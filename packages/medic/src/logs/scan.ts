@@ -1,0 +1,428 @@
+/**
+ * One source's pass: bytes → lines → records → events, counted into a tally (totals, known errors,
+ * markers, filtered) and handed to a group sink when at or above the grouping level. The same pass
+ * runs on the main thread and, for a byte range of a big file, in a worker (worker.ts): grouping is
+ * order-dependent, so it is behind the sink — the Grouper itself, or a record of grouping inputs
+ * replayed later in input order (group-log.ts). Records below the grouping level take a fast path —
+ * level and time read without a full parse — and are only counted, unless every event is needed.
+ */
+import { openSync, readSync, closeSync } from 'node:fs'
+import type { GroupStats, Totals } from './aggregate.js'
+import { detect, parserByName, SAMPLE_LINES } from './detect.js'
+import { isExceptionHeader, parseException } from './exceptions.js'
+import { matchKnown, maybeKnownAtInfo, type CompiledKnownError } from './known-errors.js'
+import { LineSplitter } from './lines.js'
+import { RecordAssembler } from './multiline.js'
+import { newEvent, quick, type RecordParser } from './parse/parser.js'
+import { plainParser } from './parse/plain.js'
+import { CHUNK_BYTES, type ResolvedSource } from './sources.js'
+import { LEVEL, type InputProblems, type LogEvent } from './types.js'
+
+export interface SourceReport {
+  name: string
+  kind: ResolvedSource['kind']
+  format: string
+  bytes: number
+  lines: number
+  records: number
+  problems: InputProblems
+  /** Byte ranges read side by side (1: read as one stream). Not part of the output. */
+  ranges?: number
+}
+
+export interface KnownHit {
+  spec: CompiledKnownError
+  count: number
+  first: number
+  last: number
+  detail: string
+  example: LogEvent | null
+  groups: Set<GroupStats>
+  perMinute: Map<number, number>
+}
+
+/** Start-up, deploy and migration lines: context for "new since…" findings. */
+export interface Marker {
+  ts: number
+  kind: 'restart' | 'migration'
+  text: string
+}
+
+/** What the pass needs to know of the run's options. */
+export interface ScanSettings {
+  since: number
+  until: number
+  groupLevel: number
+  service?: string
+  traceId?: string
+  groupAll?: boolean
+  follow?: boolean
+  /** Lines below the grouping level may be counted without a full parse. */
+  fastOK: boolean
+  onEvent?: (ev: LogEvent, group: GroupStats | null) => void
+}
+
+/** What passes add to: the run's own, or a worker's for its range. */
+export interface ScanTally {
+  totals: Totals
+  known: Map<string, KnownHit>
+  markers: Marker[]
+  filtered: number
+}
+
+/** Where an event at or above the grouping level goes (with the known error it matched, if any). */
+export type GroupSink = (ev: LogEvent, hit: KnownHit | null) => GroupStats | null
+
+export interface SourceScan {
+  push(chunk: Buffer): void
+  /** --follow: parse what came so far (a source may stay shorter than the detection sample). */
+  settle(): void
+  end(): void
+  /** Lines handed to records so far (event line numbers count these). */
+  readonly lineNo: number
+  /** Lines read so far (the splitter's count, skipped binary lines included). */
+  readonly lines: number
+  /** The parser, once detected, and the sample it was detected from. */
+  readonly parser: RecordParser | null
+  readonly sample: string[]
+}
+
+/** A grouped event's known error: the hit lists the group, the group counts the error. */
+export function tieKnown(h: KnownHit, g: GroupStats): void {
+  h.groups.add(g)
+  g.known.set(h.spec.id, (g.known.get(h.spec.id) ?? 0) + 1)
+}
+
+const RE_MARKER = /Started server process|Application startup complete|Starting gunicorn|Booting worker|Listening (?:on|at)|Server listening|server started|Started \w+Application|Running upgrade|Running migrations|Applying migration|Migrating to/i
+
+/** The parser a detection named (`plain` as detected, not re-detected among the plain kinds). */
+export function parserNamed(name: string, sample: string[]): RecordParser {
+  return name === 'plain' ? plainParser : parserByName(name, sample)
+}
+
+export function scanSource(
+  s: ScanSettings,
+  tally: ScanTally,
+  si: number,
+  report: SourceReport,
+  defaultService: string,
+  group: GroupSink,
+  /** A forced format, or the parser already detected (and its sample); lines before this pass. */
+  how: { format?: string; parser?: RecordParser; sample?: string[]; lineBase?: number } = {},
+): SourceScan {
+  const { since, until, groupLevel, service, traceId, fastOK } = s
+  const totals = tally.totals
+  const known = tally.known
+  const markers = tally.markers
+  let lastTs = NaN
+  let parser: RecordParser | null = null
+  let assembler: RecordAssembler | null = null
+  const sample: string[] = []
+  let detectedFrom: string[] = []
+
+  const onRecord = (first: string, rest: string[] | null, lineNo: number): void => {
+    report.records++
+    if (traceId !== undefined && !holdsIdWord(first, traceId) && !(rest && rest.some((l) => holdsIdWord(l, traceId)))) {
+      // not this request: count only
+      return
+    }
+    if (fastOK && rest === null && parser!.quick) {
+      const lvl = parser!.quick(first)
+      if (lvl >= 0 && lvl < groupLevel) {
+        let ts = quick.ts
+        if (ts !== ts) ts = lastTs
+        else lastTs = ts
+        if (ts < since || ts > until) {
+          tally.filtered++
+          return
+        }
+        if (first.indexOf(' 429') < 0 && !markerAt(first, quick.msg)) {
+          totals.count(ts, lvl, 0)
+          return
+        }
+      }
+    }
+    const ev = newEvent(si, lineNo)
+    parser!.parse(first, ev)
+    let stackText = ''
+    if (rest !== null) {
+      const restText = rest.join('\n')
+      ev.raw = first + '\n' + restText
+      stackText = isExceptionHeader(first) ? ev.raw : restText
+    } else {
+      ev.raw = first
+      if (isExceptionHeader(first) && !ev.stack) stackText = first
+    }
+    if (ev.stack) stackText = stackText ? ev.stack + '\n' + stackText : ev.stack
+    if (stackText) {
+      ev.stack = stackText
+      ev.exception = parseException(stackText)
+      if (ev.exception && ev.level < LEVEL.error && (ev.level === 0 || stackText.includes('Traceback') || /^\s+at /m.test(stackText))) ev.level = LEVEL.error
+    }
+    if (ev.ts !== ev.ts) ev.ts = lastTs
+    else lastTs = ev.ts
+    if (!ev.service) ev.service = defaultService
+    if (ev.ts < since || ev.ts > until || (service && ev.service !== service)) {
+      tally.filtered++
+      return
+    }
+    if (traceId !== undefined && !ev.traceId.startsWith(traceId) && !holdsIdWord(ev.raw, traceId)) return
+    totals.count(ev.ts, ev.level, ev.status)
+    if (ev.level < LEVEL.warn && maybeMarker(first)) {
+      const m = RE_MARKER.exec(first)
+      if (m && markers.length < 1000) markers.push({ ts: ev.ts, kind: /upgrade|migrat/i.test(m[0]) ? 'migration' : 'restart', text: (ev.message || first).slice(0, 200) })
+    }
+    let hit: KnownHit | null = null
+    if (ev.level >= LEVEL.warn || maybeKnownAtInfo(ev.raw)) {
+      // at most one: the list is ordered most specific first
+      for (const { spec, detail } of matchKnown(knownText(ev, first, rest))) {
+        const key = `${spec.id}|${detail}`
+        let h = known.get(key)
+        if (!h) known.set(key, (h = { spec, count: 0, first: ev.ts, last: ev.ts, detail, example: ev, groups: new Set(), perMinute: new Map() }))
+        h.count++
+        if (ev.ts < h.first || h.first !== h.first) h.first = ev.ts
+        if (ev.ts > h.last || h.last !== h.last) h.last = ev.ts
+        if (ev.ts === ev.ts) {
+          const mi = Math.floor(ev.ts / 60_000)
+          h.perMinute.set(mi, (h.perMinute.get(mi) ?? 0) + 1)
+        }
+        if (!h.example?.traceId && ev.traceId) h.example = ev
+        hit = h
+      }
+    }
+    const g = s.groupAll || ev.level >= groupLevel ? group(ev, hit) : null
+    s.onEvent?.(ev, g)
+  }
+
+  let lineNo = how.lineBase ?? 0
+  const onLine = (line: string): void => {
+    lineNo++
+    if (assembler !== null) {
+      assembler.push(line, lineNo)
+      return
+    }
+    sample.push(line)
+    if (sample.length >= SAMPLE_LINES) startParsing()
+  }
+  // Block fast path: lines are scanned by offset in the decoded chunk; a line is sliced out only
+  // when it needs more than counting (a higher level, a peek hit, a continuation).
+  let pendText = ''
+  let pendA = -1
+  let pendB = 0
+  let pendLine = 0
+  let pendTs = NaN
+  let pendLevel = 0
+  let pendMsg = -1
+  let pendPeek = false
+  const commitPending = (): void => {
+    const a = pendA
+    pendA = -1
+    if (pendPeek) {
+      onRecord(pendText.slice(a, pendB), null, pendLine)
+      return
+    }
+    report.records++
+    let ts = pendTs
+    if (ts !== ts) ts = lastTs
+    else lastTs = ts
+    if (ts < since || ts > until) {
+      tally.filtered++
+      return
+    }
+    totals.count(ts, pendLevel, 0)
+  }
+  const blockScan = (text: string): number => {
+    const p = parser!
+    const asm = assembler!
+    const len = text.length
+    // where " 429" occurs in this block (rare): a line holding one takes the slow path
+    let peek429 = find429(text, 0)
+    let a = 0
+    let n = 0
+    for (;;) {
+      let e = text.indexOf('\n', a)
+      if (e < 0) e = len
+      let b = e
+      if (b > a && text.charCodeAt(b - 1) === 13) b--
+      n++
+      lineNo++
+      if (b > a) {
+        const lvl = p.scanAt ? p.scanAt(text, a, b) : p.isStartAt!(text, a) ? p.quickAt!(text, a, b) : -2
+        // read now: flushing the record before may parse another line into `quick`
+        const qTs = quick.ts
+        const qMsg = quick.msg
+        if (lvl !== -2) {
+          if (pendA >= 0) commitPending()
+          else asm.flush()
+          if (lvl >= 0 && lvl < groupLevel) {
+            while (peek429 >= 0 && peek429 < a) peek429 = find429(text, peek429 + 1)
+            pendText = text
+            pendA = a
+            pendB = b
+            pendLine = lineNo
+            pendTs = qTs
+            pendLevel = lvl
+            pendMsg = qMsg
+            pendPeek = (peek429 >= a && peek429 < b) || markerAt(text, pendMsg < 0 ? -2 : pendMsg)
+          } else asm.push(text.slice(a, b), lineNo)
+        } else {
+          if (pendA >= 0) {
+            asm.push(pendText.slice(pendA, pendB), pendLine)
+            pendA = -1
+          }
+          asm.push(text.slice(a, b), lineNo)
+        }
+      } else if (pendA < 0) asm.push('', lineNo)
+      if (e >= len) break
+      a = e + 1
+    }
+    return n
+  }
+  const useParser = (p: RecordParser): void => {
+    parser = p
+    report.format = p.name
+    assembler = new RecordAssembler(p, onRecord)
+    if (fastOK && p.isStartAt && p.quickAt && !s.follow) splitter.block = blockScan
+  }
+  const startParsing = (): void => {
+    const forced = how.format
+    detectedFrom = sample.slice()
+    useParser(forced && forced !== 'auto' ? parserByName(forced, sample) : detect(sample))
+    let n = lineNo - sample.length
+    for (const l of sample) assembler!.push(l, ++n)
+    sample.length = 0
+  }
+  const splitter = new LineSplitter(report.problems, onLine)
+  if (how.parser) {
+    useParser(how.parser)
+    detectedFrom = how.sample ?? []
+  }
+
+  return {
+    push: (chunk) => splitter.push(chunk),
+    settle() {
+      if (assembler === null && sample.length > 0) startParsing()
+      ;(assembler as RecordAssembler | null)?.flush()
+    },
+    end() {
+      splitter.end()
+      if (assembler === null) startParsing()
+      if (pendA >= 0) commitPending()
+      ;(assembler as RecordAssembler | null)?.flush()
+      report.lines = splitter.lines
+    },
+    get lineNo() {
+      return lineNo
+    },
+    get lines() {
+      return splitter.lines
+    },
+    get parser() {
+      return parser
+    },
+    get sample() {
+      return detectedFrom
+    },
+  }
+}
+
+/**
+ * Read bytes [start, end) of a file in CHUNK_BYTES pieces aligned on multiples of CHUNK_BYTES from
+ * the file's start: the same pieces a whole-file read hands the line splitter, so a range read
+ * alone splits and decodes its lines exactly as it would have been in one pass.
+ */
+export function readRange(path: string, start: number, end: number, each: (chunk: Buffer) => void): void {
+  const fd = openSync(path, 'r')
+  try {
+    let pos = start
+    while (pos < end) {
+      const stop = Math.min(end, (Math.floor(pos / CHUNK_BYTES) + 1) * CHUNK_BYTES)
+      // a fresh buffer each time: the splitter may keep a view of the tail
+      const buf = Buffer.allocUnsafe(stop - pos)
+      let got = 0
+      while (got < buf.length) {
+        const n = readSync(fd, buf, got, buf.length - got, pos + got)
+        if (n === 0) break
+        got += n
+      }
+      if (got === 0) break
+      each(got < buf.length ? buf.subarray(0, got) : buf)
+      pos += got
+    }
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * The text known errors are matched against: the record without the code lines of its stack
+ * (frames and source lines say where, the message and exception lines say what).
+ */
+function knownText(ev: LogEvent, first: string, rest: string[] | null): string {
+  if (rest === null) {
+    if (!ev.stack) return first
+    // a JSON record holds its stack escaped inside: match on the message and the exception lines
+    if (first.charCodeAt(0) === 123) return `${ev.message}\n${unindented(ev.stack.split('\n'))}${first.length < 600 ? first : ''}`
+    return `${first}\n${unindented(ev.stack.split('\n'))}`
+  }
+  return `${first}\n${unindented(rest)}`
+}
+
+/**
+ * text.indexOf(' 429', from), found by its digits: V8 searches a pattern led by a space (common in
+ * logs) about half as fast as one led by the rarer `4`.
+ */
+export function find429(text: string, from: number): number {
+  for (let i = text.indexOf('429', from + 1); i >= 0; i = text.indexOf('429', i + 1)) if (text.charCodeAt(i - 1) === 32) return i - 1
+  return -1
+}
+
+/** Does `text` hold a word starting with `id` (at its start or after a character that is not a letter or digit)? */
+export function holdsIdWord(text: string, id: string): boolean {
+  for (let i = text.indexOf(id); i >= 0; i = text.indexOf(id, i + 1)) {
+    if (i === 0) return true
+    const c = text.charCodeAt(i - 1)
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return true
+  }
+  return false
+}
+
+function unindented(lines: string[]): string {
+  let out = ''
+  for (const l of lines) {
+    const c = l.charCodeAt(0)
+    if (c !== 32 && c !== 9 && l.length > 0) out += l + '\n'
+  }
+  return out
+}
+
+const MARKER_NEEDLES = /tart|isten|igrat|upgrade|Booting/
+// A marker phrase at the start of the message (after an optional logger name): anchored, so a
+// line that is not one fails on its first characters.
+const RE_MARKER_AT = /(?:[\w.[\]-]{1,60}: )?(?:Started|Starting|Application startup|Booting|Listening|Server listening|Server started|Uvicorn running|Running upgrade|Running migrations|Applying migration|Migrating)/y
+/** Is there a start-up/migration marker at the message start (or anywhere, when unknown)? */
+function markerAt(line: string, msg: number): boolean {
+  if (msg === -2) return false
+  if (msg < 0) return MARKER_NEEDLES.test(line)
+  // cheap gate: the first letter of the message, or of the word after a `logger: ` prefix,
+  // must be one that starts a marker phrase
+  let c = line.charCodeAt(msg)
+  if (!MARKER_FIRST[c]) {
+    let i = msg
+    const stop = Math.min(line.length, msg + 60)
+    while (i < stop) {
+      c = line.charCodeAt(i)
+      if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 95 || c === 45 || c === 91 || c === 93)) break
+      i++
+    }
+    if (line.charCodeAt(i) !== 58 || line.charCodeAt(i + 1) !== 32 || !MARKER_FIRST[line.charCodeAt(i + 2)]) return false
+  }
+  RE_MARKER_AT.lastIndex = msg
+  return RE_MARKER_AT.test(line)
+}
+// S(tarted, tarting, erver), A(pplication, pplying), B(ooting), L(istening), U(vicorn), R(unning), M(igrating)
+const MARKER_FIRST: boolean[] = []
+for (const ch of 'SABLURM') MARKER_FIRST[ch.charCodeAt(0)] = true
+function maybeMarker(line: string): boolean {
+  return MARKER_NEEDLES.test(line)
+}
