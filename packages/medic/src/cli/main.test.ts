@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SignJWT } from 'jose'
@@ -71,6 +71,16 @@ describe('medic CLI', () => {
     const t = await runCli(['diagnose', '--timeout', 'soon'], { cwd: withConfig('t', 'targets: {}\n') })
     expect(t.code).toBe(3)
     expect(t.stderr).toContain('--timeout "soon" is not a duration')
+  })
+
+  it('exits 3 for a ./medic.yaml that is a symbolic link to nothing, instead of checking discovered targets', async () => {
+    const d = mkdtempSync(join(dir, 'dangling-'))
+    symlinkSync(join(d, 'moved-away.yaml'), join(d, 'medic.yaml'))
+    const r = await runCli(['check', 'config'], { cwd: d })
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain('./medic.yaml is a symbolic link to')
+    expect(r.stderr).toContain('moved-away.yaml, which does not exist')
+    expect(r.stderr).not.toMatch(/\n\s+at /)
   })
 
   it('exits 3 for an unknown check selector and lists the families', async () => {
@@ -153,6 +163,12 @@ describe('medic CLI', () => {
     expect(text).toContain('url: ${REDIS_URL}')
     expect(text).not.toContain('hunter2hunter2')
     expect(text).not.toContain('abcdefabcdefabcdef')
+    // nothing says which environment this is: production is assumed, and said
+    expect(text).toContain('environment: production')
+    expect(r.stderr).toContain('environment: production assumed (no ENVIRONMENT, APP_ENV or NODE_ENV set)')
+    const staging = await runCli(['init', '--stdout'], { cwd, env: { APP_ENV: 'staging' } })
+    expect(staging.stdout).toContain('environment: staging')
+    expect(staging.stderr).not.toContain('assumed')
     const nowhere = await runCli(['init', '-o', 'no/such/dir/medic.yaml'], { cwd, env: {} })
     expect(nowhere.code).toBe(3)
     expect(nowhere.stderr).toContain('cannot write no/such/dir/medic.yaml: its folder does not exist')

@@ -2,7 +2,7 @@
  * What diagnose and check share: load the config (or discover), plan which checks run on which
  * targets, run them with progress, render the report and pick the exit code.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, lstatSync, readlinkSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { Command, Option } from 'commander'
 import { stringify } from 'yaml'
@@ -64,7 +64,7 @@ export interface Loaded {
 }
 
 export async function loadTargets(opts: { config?: string; discoverOnly?: boolean }, io: CliIO): Promise<Loaded> {
-  const explicit = opts.discoverOnly ? undefined : opts.config ?? (existsSync(resolve(io.cwd, 'medic.yaml')) ? 'medic.yaml' : undefined)
+  const explicit = opts.discoverOnly ? undefined : opts.config ?? (localConfigPresent(resolve(io.cwd, 'medic.yaml')) ? 'medic.yaml' : undefined)
   if (explicit) {
     const loaded = loadConfigFile(resolve(io.cwd, explicit), io.env)
     validateIds(loaded.config, explicit)
@@ -83,6 +83,22 @@ export async function loadTargets(opts: { config?: string; discoverOnly?: boolea
   const targets = placeTargets(resolveTargets(config, 'discovered'), io.cwd, io.env).map((t) => ({ ...t, source: found.sources[t.id] ?? t.source }))
   const files = [{ path: resolve(io.cwd, '.env'), label: '.env' }]
   return { config, targets, redactor: buildRedactor(config, found.vars), notes: found.notes, vars: found.vars, yamlText, files, baseDir: io.cwd }
+}
+
+/**
+ * Is there a ./medic.yaml? A symbolic link to nothing is an error, not "no config": falling back to
+ * discovery would check other targets than the user meant without a word.
+ */
+function localConfigPresent(path: string): boolean {
+  if (existsSync(path)) return true
+  let link: string
+  try {
+    if (!lstatSync(path).isSymbolicLink()) return false
+    link = readlinkSync(path)
+  } catch {
+    return false
+  }
+  throw new UserError(`./medic.yaml is a symbolic link to ${link}, which does not exist`, 'fix or remove the link (medic discovers targets when there is no medic.yaml), or pass --config <file>')
 }
 
 /**

@@ -298,6 +298,10 @@ export async function discover(
   if (has('JWT_SECRET_KEY') || has('JWT_SECRET')) {
     raw.auth = { jwt: { secret: has('JWT_SECRET_KEY') ? '${JWT_SECRET_KEY}' : '${JWT_SECRET}' } }
   }
+  if (!(vars.ENVIRONMENT ?? vars.APP_ENV ?? vars.NODE_ENV)) {
+    // severities depend on it (a default secret is critical only in production): say it was assumed
+    notes.push('environment: production assumed (no ENVIRONMENT, APP_ENV or NODE_ENV set); set one, or `environment:` in medic.yaml')
+  }
   const found = Object.entries(sources).map(([id, s]) => `${id} (${s})`)
   notes.unshift(
     Object.keys(targets).length > 1

@@ -49,6 +49,23 @@ describe('grouping', () => {
     expect(a.totals.errors).toBe(60)
   })
 
+  it('an exception line with no frames groups by type and message (two TypeErrors are two bugs)', async () => {
+    const text = [
+      "TypeError: Cannot read properties of undefined (reading 'id')",
+      'TypeError: handler is not a function',
+      "TypeError: Cannot read properties of undefined (reading 'id')",
+      'Error: connect ECONNREFUSED 10.0.0.7:6379',
+      'Error: connect ECONNREFUSED 10.0.0.9:6379',
+    ].join('\n') + '\n'
+    const a = await run(write('frameless.log', text))
+    const exc = a.groups.filter((g) => g.kind === 'exception')
+    expect(exc.map((g) => [g.exception!.type, g.count]).sort()).toEqual([
+      ['Error', 2],
+      ['TypeError', 1],
+      ['TypeError', 2],
+    ])
+  })
+
   it('exceptions group by type and in-app frames, not by message or line number', async () => {
     const tb = (type: string, fn: string, line: number, msg: string) =>
       `2026-11-22 02:00:00,000 ERROR app: failed\nTraceback (most recent call last):\n  File "/app/app/${fn}.py", line ${line}, in ${fn}\n    x()\n  File "/usr/lib/python3/site-packages/lib.py", line 9, in inner\n    y()\n${type}: ${msg}`

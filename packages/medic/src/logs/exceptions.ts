@@ -5,6 +5,7 @@
  * (site-packages, node_modules, node:internal, the JDK...) are set aside.
  */
 import { createHash } from 'node:crypto'
+import { maskTokens } from './mask.js'
 import type { ExceptionInfo, Frame } from './types.js'
 
 const RE_PY_FRAME = /^\s+File "([^"]+)", line (\d+)(?:, in (.+))?/
@@ -123,9 +124,12 @@ export function frameLabel(f: Frame): string {
   return `${shortPath(f.file)}:${f.func}`
 }
 
-/** Stable signature: type, chained types, top in-app frames (file:function, no line numbers). */
+/** Stable signature: type, chained types, top in-app frames (file:function, no line numbers); the masked message when there is no frame. */
 export function exceptionSignature(e: ExceptionInfo): string {
-  return ['exc', e.type, ...e.chain, ...topFrames(e).map(frameLabel)].join('|')
+  const sig = ['exc', e.type, ...e.chain, ...topFrames(e).map(frameLabel)].join('|')
+  // with no frame to tell where, the message tells which error ("TypeError: x is not a function"
+  // and "TypeError: Cannot read properties of undefined" are two bugs)
+  return e.frames.length > 0 ? sig : `${sig}|${maskTokens(e.message.slice(0, 300)).join(' ')}`
 }
 
 /** A short stable id from a signature. */

@@ -46,7 +46,7 @@ const MAYBE_SECRET = /:\/\/|bearer|basic|eyJ|[sprk]k[-_]|xox|gh[po]_|github_pat|
 export const redactText = (s: string) => (MAYBE_SECRET.test(s) ? redactor.redact(s) : s)
 
 export function fmtTime(ms: number): string {
-  if (ms !== ms) return '?'
+  if (!Number.isFinite(ms)) return '?'
   return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z')
 }
 
@@ -168,7 +168,7 @@ export function computeFindings(a: Analysis, t: LogThresholds = DEFAULT_THRESHOL
     const last = Math.max(...hits.map((h) => h.last).filter((x) => x === x))
     const ex = hits[0].example
     const evidence: Evidence[] = [
-      { label: 'matched', observed: `${count}× (${hits.map((h) => redactText(clip(h.detail, 80))).slice(0, 3).join('; ')}), first ${fmtTime(first)}, last ${fmtTime(last)}`, expected: 'none' },
+      { label: 'matched', observed: `${count}× (${hits.map((h) => redactText(clip(h.detail, 80))).slice(0, 3).join('; ')})${Number.isFinite(first) ? `, first ${fmtTime(first)}, last ${fmtTime(last)}` : ', lines without timestamps'}`, expected: 'none' },
       { label: 'example', observed: ex ? `${redactText(clip(ex.message || ex.raw, 200))} (${a.sources[ex.source]?.name ?? '?'}:${ex.line}${ex.traceId ? `, request ${ex.traceId}` : ''})` : '-' },
       { label: 'cause', observed: spec.cause },
     ]

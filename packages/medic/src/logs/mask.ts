@@ -19,6 +19,8 @@ function collapseQuoted(m: string): string {
 
 const DATE_WORDS = new Set(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'])
 
+const RE_HOST = /^[\[(<'"]?(?:[A-Za-z0-9-]+\.)+(?:com|net|org|io|edu|gov|mil|int|info|biz|local|localdomain|localhost|internal|lan|home|corp|intranet|dev|cloud|ai|app|co|us|uk|de|fr|jp|cn|ru|nl|eu)[\])>'",.;:]*$/i
+
 /** The first 8 characters are hex letters (a-f): an id, not a word. */
 function isHexWord(t: string): boolean {
   for (let i = 0; i < 8; i++) {
@@ -48,13 +50,18 @@ export function maskToken(t: string): string {
     if (eq > 0 && eq < t.length - 1) {
       // key=value: keep the key, mask a long or quoted value
       const v = t.slice(eq + 1)
-      if (v.length > 24 || v.charCodeAt(0) === 34 || v.charCodeAt(0) === 39) return t.slice(0, eq + 1) + WILDCARD
+      if (v.length > 24 || v.charCodeAt(0) === 34 || v.charCodeAt(0) === 39 || v.indexOf('/') >= 0 || (v.indexOf('.') > 0 && RE_HOST.test(v))) return t.slice(0, eq + 1) + WILDCARD
     }
+    // a host name is a value ("getaddrinfo for mail.example.com")
+    if (t.indexOf('.') > 0 && RE_HOST.test(t)) return WILDCARD
     // hex ids that happen to have no digit ("bcffbebf.pdf") and base64-ish blobs
     if (t.length >= 8 && isHexWord(t)) return WILDCARD
     if (t.length >= 32 && /^[A-Za-z0-9+/_-]+=*$/.test(t)) return WILDCARD
     return t
   }
+  // a dot leader before the value ("instruction......0", "prefetch depth....1"): the word stays
+  const lead = RE_DOT_LEADER.exec(t)
+  if (lead) return lead[1] + '..' + WILDCARD
   if (eq > 0) {
     const key = t.slice(0, eq)
     let keyHasDigit = false
@@ -64,8 +71,14 @@ export function maskToken(t: string): string {
     }
     if (!keyHasDigit) return key + '=' + WILDCARD
   }
+  // key:value with a plain name as key keeps its key ("mapResourceRequest:<memory:1024,")
+  const colon = t.indexOf(':')
+  if (colon >= 2 && (eq < 0 || colon < eq) && RE_NAME.test(t.slice(0, colon))) return t.slice(0, colon + 1) + WILDCARD
   return WILDCARD
 }
+
+const RE_NAME = /^[A-Za-z_][A-Za-z_.-]*$/
+const RE_DOT_LEADER = /^([A-Za-z_][A-Za-z_-]*)\.{2,}/
 
 /** The masked tokens of a message (whitespace-separated, at most 80; the rest folds into one wildcard). */
 export function maskTokens(message: string): string[] {
@@ -74,20 +87,52 @@ export function maskTokens(message: string): string[] {
   const out: string[] = []
   let i = 0
   const len = s.length
+  prevNumber = false
   while (i < len) {
     let c = s.charCodeAt(i)
     // whitespace and '|' separate tokens (HealthApp-style `a|b|c` records)
     while (i < len && (c === 32 || c === 9 || c === 10 || c === 13 || c === 124)) c = s.charCodeAt(++i)
     if (i >= len) break
     const start = i
-    while (i < len && c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 124) c = s.charCodeAt(++i)
+    while (i < len && ((c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 124) || (c === 32 && s.charCodeAt(i - 1) === 92))) c = s.charCodeAt(++i)
     if (out.length === MAX_TOKENS) {
       out.push(WILDCARD)
       break
     }
-    out.push(maskToken(s.slice(start, i)))
+    const t = s.slice(start, i)
+    const n = out.length
+    let m = maskToken(t)
+    if (m !== WILDCARD && n > 0) {
+      const prev = out[n - 1]
+      const c = t.charCodeAt(0)
+      // a path is a variable ("adding path spec: /ws/*", "com.app/.ui.Main"), except a request's
+      // route after its method
+      if ((c === 47 ? t.length > 1 : t.indexOf('/', 1) > 0 && t.indexOf('=') < 0) && !RE_METHOD.test(prev)) m = WILDCARD
+      // a unit belongs to the number before it ("93.0 B" and "5.2 KB" are one kind of size)
+      else if (prevNumber && RE_UNIT.test(t)) m = WILDCARD
+      // a class name inside a message names a value ("Registering class org.a.b.EventType for …")
+      else if (c >= 97 && c <= 122 && t.indexOf('.') > 0 && RE_CLASS_NAME.test(t) && !RE_THROWABLE.test(t)) m = WILDCARD
+    }
+    prevNumber = m === WILDCARD && isNumberLike(t)
+    // one wildcard stands for a run of values ("<1 sec" and "00:01", "( 3552 3534 … )")
+    if (m === WILDCARD && n > 0 && out[n - 1] === WILDCARD) continue
+    out.push(m)
   }
   return out
+}
+
+const RE_METHOD = /^["'(]?(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|CONNECT|TRACE)$/
+const RE_UNIT = /^(?:[KMGTP]i?B|[kKMGT]b|B|bytes?|ms|us|µs|ns|s|secs?|seconds?|mins?|minutes?|h|hours?|%)[,.;:)\]]*$/
+const RE_CLASS_NAME = /^(?:[a-z_][\w]*\.){2,}[A-Z][\w$]*[a-z][\w$]*[,.;:)\]]*$/
+const RE_THROWABLE = /(?:Exception|Error|Throwable)[,.;:)\]]*$/
+let prevNumber = false
+
+/** A number, possibly signed, with a fraction or a unit glued on ("5.2", "-3", "45ms"). */
+function isNumberLike(t: string): boolean {
+  let c = t.charCodeAt(0)
+  if ((c === 40 || c === 91 || c === 60) && t.length > 1) c = t.charCodeAt(1)
+  if ((c === 45 || c === 43) && t.length > 1) c = t.charCodeAt(1)
+  return c >= 48 && c <= 57
 }
 
 /** The message with its variable parts masked, as one string. */

@@ -90,6 +90,33 @@ describe('createProbeClient through a proxy', () => {
 })
 
 describe('createProbeClient budget', () => {
+  it('a server that sends its headers and then trickles the body is told apart from a silent one', async () => {
+    const srv = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.write('{"data": [')
+      // a few bytes now and then, never the end
+      const t = setInterval(() => res.write(' '), 100)
+      res.on('close', () => clearInterval(t))
+    })
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r))
+    const port = (srv.address() as { port: number }).port
+    const client = createProbeClient({})
+    const started = performance.now()
+    try {
+      const err = await client.get(`http://127.0.0.1:${port}/v1/models`, { timeoutMs: 500 }).catch((e: unknown) => e)
+      expect(performance.now() - started).toBeLessThan(1000)
+      expect((err as NetFailure).kind).toBe('body-timeout')
+      const d = describeFailure(err as NetFailure, 'OpenAI')
+      expect(d.title).toBe(`OpenAI at 127.0.0.1:${port} answers but does not finish its response`)
+      expect(d.observed).toMatch(/^HTTP 200 headers after \d+ ms, then only \d+ bytes of the body by \d+ ms$/)
+    } finally {
+      await client.close()
+      srv.closeAllConnections()
+      await new Promise((r) => srv.close(r))
+    }
+  })
+
+
   it('a proxy that accepts and never answers (blackhole) still ends by the budget', async () => {
     const hole = await blackhole()
     const client = createProbeClient({ HTTP_PROXY: `http://127.0.0.1:${hole.port}` })

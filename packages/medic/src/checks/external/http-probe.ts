@@ -19,6 +19,7 @@ export type NetFailureKind =
   | 'refused'
   | 'connect-timeout'
   | 'response-timeout'
+  | 'body-timeout'
   | 'tls'
   | 'reset'
   | 'no-route'
@@ -36,6 +37,8 @@ export class NetFailure extends Error {
     detail: string,
     /** The proxy the request went through (credentials masked), when one applied. */
     readonly proxy?: string,
+    /** For body-timeout: the status and when the headers came, and the body bytes read in time. */
+    readonly partial?: { status: number; headersMs: number; bytes: number },
   ) {
     super(detail)
     this.name = 'NetFailure'
@@ -184,14 +187,18 @@ export function createProbeClient(env: Env = process.env): ProbeClient {
       const onAbort = () => stop(signal?.reason)
       if (signal?.aborted) onAbort()
       else signal?.addEventListener('abort', onAbort, { once: true })
+      // set once the headers are in: a timeout after that is a body that trickles, not silence
+      let partial: { status: number; headersMs: number; bytes: number } | undefined
       const work = (async () => {
         const res = await undici().request(url, { method: 'GET', headers, signal: controller.signal, dispatcher: agent })
         const chunks: Buffer[] = []
         let size = 0
+        partial = { status: res.statusCode, headersMs: Math.round(performance.now() - started), bytes: 0 }
         for await (const chunk of res.body) {
           const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array)
           chunks.push(buf)
           size += buf.length
+          partial.bytes = size
           if (size >= maxBytes) {
             res.body.destroy()
             break
@@ -213,10 +220,10 @@ export function createProbeClient(env: Env = process.env): ProbeClient {
         const code = errorCode(err)
         let kind: NetFailureKind
         // Through a proxy we only know the proxy connection, so a timeout is a timeout of the whole path.
-        if (timedOut) kind = proxy ? 'response-timeout' : connected.has(origin) ? 'response-timeout' : 'connect-timeout'
+        if (timedOut) kind = partial ? 'body-timeout' : proxy ? 'response-timeout' : connected.has(origin) ? 'response-timeout' : 'connect-timeout'
         else kind = kindOf(code)
         const detail = err instanceof Error ? err.message : String(err)
-        throw new NetFailure(kind, code, u.hostname, port, ms, detail, proxy)
+        throw new NetFailure(kind, code, u.hostname, port, ms, detail, proxy, partial)
       } finally {
         clearTimeout(timer)
         signal?.removeEventListener('abort', onAbort)
@@ -234,7 +241,8 @@ export function createProbeClient(env: Env = process.env): ProbeClient {
 /** What a person should read for each way of being out of reach: the observation and the first thing to fix. */
 export function describeFailure(f: NetFailure, service: string): { observed: string; title: string; fix: string } {
   const d = describeDirect(f, service)
-  if (!f.proxy) return d
+  // a body that trickles was answered: the proxy passed the request on
+  if (!f.proxy || f.kind === 'body-timeout') return d
   if (f.kind === 'response-timeout') {
     return {
       title: `${service} at ${f.host}:${f.port} does not answer through proxy ${f.proxy}`,
@@ -284,6 +292,14 @@ function describeDirect(f: NetFailure, service: string): { observed: string; tit
         observed: `TCP connected to ${where}, but no HTTP response within ${f.ms} ms`,
         fix: `The process is hung or overloaded, or the port is not an HTTP port (a proxy without a backend, a gRPC port): check its logs, its CPU and memory, and the port.`,
       }
+    case 'body-timeout': {
+      const p = f.partial!
+      return {
+        title: `${service} at ${where} answers but does not finish its response`,
+        observed: `HTTP ${p.status} headers after ${p.headersMs} ms, then only ${p.bytes} bytes of the body by ${f.ms} ms`,
+        fix: `The server (or a proxy in between) stalls while streaming the body: an overloaded or hung worker, a slow upstream behind it, or a bandwidth limit. Check its logs and latency, and time the full download: curl -so /dev/null -w '%{time_starttransfer} %{time_total}\\n' <url>.`,
+      }
+    }
     case 'tls':
       return {
         title: `TLS handshake with ${service} at ${where} failed`,

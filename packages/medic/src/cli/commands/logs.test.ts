@@ -88,6 +88,21 @@ describe('medic logs', () => {
     expect([0, 1, 2]).toContain(code)
   })
 
+  it('a known error on lines without timestamps is reported, in every output, without a crash', async () => {
+    const f = join(dir, 'untimed.log')
+    writeFileSync(f, ["ERROR worker-3 redis: OOM command not allowed when used memory > 'maxmemory'.", 'INFO worker-3 job 17 done', "ERROR worker-1 redis: OOM command not allowed when used memory > 'maxmemory'."].join('\n') + '\n')
+    const json = await medic(['logs', f, '--json'])
+    expect(json.err).not.toContain('internal error')
+    const known = JSON.parse(json.out).findings.find((x: { id: string }) => x.id === 'logs.known-error')
+    expect(known.evidence[0].observed).toContain('2× (')
+    expect(known.evidence[0].observed).toContain('lines without timestamps')
+    for (const args of [[f], [f, '--emit', 'records'], [f, '--level', 'info']]) {
+      const r = await medic(['logs', ...args])
+      expect(r.err).not.toContain('internal error')
+      expect([0, 1, 2]).toContain(r.code)
+    }
+  })
+
   it('reads stdin when no source is given, and --level/--top/--group narrow the output', async () => {
     const text = ['WARNING:app:disk almost full on /var', 'ERROR:app:write failed id=1', 'ERROR:app:write failed id=2', 'INFO:app:fine'].join('\n') + '\n'
     const all = JSON.parse((await medic(['logs', '--json', '--level', 'info'], text)).out)

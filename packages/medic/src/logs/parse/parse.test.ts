@@ -105,6 +105,15 @@ describe('plain formats', () => {
     ['Node / winston simple', '2026-11-22T02:00:00.123Z error: unhandled rejection', { level: LEVEL.error, ts: T, message: 'unhandled rejection' }],
     ['log4j', '2026-11-22 02:00:00.123 ERROR [main] c.a.Service - failed', { level: LEVEL.error }],
     ['Go log', '2026/11/22 02:00:00 WARN cache miss storm', { level: LEVEL.warn }],
+    // BGL/Thunderbird: an alert tag, then epoch seconds
+    ['Thunderbird', '- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond(pam_unix)[2915]: session closed for user root', { ts: 1131566461000 }],
+    ['BGL alert', 'KERNDTLB 1118536327 2005.06.11 R30-M0-N9-C:J16-U01 2005-06-11-17.32.07.581048 R30-M0-N9-C:J16-U01 RAS KERNEL FATAL data TLB error interrupt', { ts: 1118536327000, level: LEVEL.fatal }],
+    ['BGL', '- 1117838570 2005.06.03 R02-M1-N0-C:J12-U11 2005-06-03-15.42.50.675872 R02-M1-N0-C:J12-U11 RAS KERNEL INFO instruction cache parity error corrected', { level: LEVEL.info }],
+    // HPC: record id, node, component, state, epoch seconds, flag, then the message
+    ['HPC', '2567354 node-147 node status 1074098611 1 not responding', { ts: 1074098611000, message: '1 not responding' }],
+    ['not HPC', 'order 1700000000 failed', { message: 'order 1700000000 failed' }],
+    // a level word deep in a message is not the record's level
+    ['plain words', 'backup of the user accounts database finished with one error', { level: LEVEL.error }],
   ]
   for (const [name, line, want] of cases) {
     it(name, () => {

@@ -34,6 +34,24 @@ function allDigits(s: string, a: number, b: number): boolean {
 function header(line: string, start = 0, end = line.length, ts = leadingTime(line, start)): void {
   hTs = ts
   let i = Number.isNaN(hTs) ? start : timeEnd
+  if (hTs !== hTs) {
+    // BGL/Thunderbird: an alert tag ("-" or e.g. "KERNDTLB") before epoch seconds
+    const at = afterAlertTag(line, start, end)
+    if (at > 0) {
+      const t = leadingTime(line, at)
+      if (t === t) {
+        hTs = t
+        i = timeEnd
+      }
+    } else {
+      // HPC-style: a record number, header fields, then epoch seconds; the header ends there
+      const ep = epochAfterRecordId(line, start, end)
+      if (ep > 0) {
+        hTs = epochSeconds * 1000
+        i = ep
+      }
+    }
+  }
   const len = end
   hTag = -1
   if (timeSyslog) {
@@ -45,7 +63,9 @@ function header(line: string, start = 0, end = line.length, ts = leadingTime(lin
   hLevel = 0
   hMsg = i
   let numericSoFar = true
-  for (let k = 0; k < 5 && i < len; k++) {
+  // past five tokens only through header-like ones (BGL: "… R02-M1-N0 2005-06-03-15.42.50 RAS KERNEL INFO")
+  let headerLike = true
+  for (let k = 0; (k < 5 || (headerLike && k < 10)) && i < len; k++) {
     while (i < len && isSep(line.charCodeAt(i))) i++
     const t0 = i
     while (i < len && line.charCodeAt(i) !== 32 && line.charCodeAt(i) !== 9) i++
@@ -78,9 +98,79 @@ function header(line: string, start = 0, end = line.length, ts = leadingTime(lin
       }
     }
     if (!allDigits(line, a, b)) numericSoFar = false
+    if (headerLike && !headerToken(line, a, b)) headerLike = false
   }
   // the message starts after separators following the level
   while (hMsg < len && isSep(line.charCodeAt(hMsg))) hMsg++
+}
+
+/** A token of a machine-written header: it holds a digit, or is upper case (RAS, KERNEL). */
+function headerToken(s: string, a: number, b: number): boolean {
+  if (b - a < 2) return false
+  let upper = true
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 48 && c <= 57) return true
+    if (!((c >= 65 && c <= 90) || c === 95 || c === 45 || c === 46 || c === 58)) upper = false
+  }
+  return upper
+}
+
+let epochSeconds = 0
+/**
+ * A line that starts with a number (a record id) and has a token of epoch seconds (2000–2040)
+ * among its next five: where that token ends, with its value in `epochSeconds`; else -1.
+ */
+function epochAfterRecordId(line: string, start: number, end: number): number {
+  let i = start
+  let c = line.charCodeAt(i)
+  if (c < 48 || c > 57) return -1
+  while (i < end && line.charCodeAt(i) !== 32) {
+    c = line.charCodeAt(i)
+    if (c < 48 || c > 57) return -1
+    i++
+  }
+  for (let k = 0; k < 5 && i < end; k++) {
+    while (i < end && line.charCodeAt(i) === 32) i++
+    const a = i
+    let digits = true
+    while (i < end && line.charCodeAt(i) !== 32) {
+      c = line.charCodeAt(i)
+      if (c < 48 || c > 57) digits = false
+      i++
+    }
+    if (digits && i - a === 10) {
+      const v = +line.slice(a, i)
+      if (v >= 946_684_800 && v < 2_208_988_800) {
+        epochSeconds = v
+        return i
+      }
+    }
+  }
+  return -1
+}
+
+/** Where epoch digits start after a leading alert tag ("- 1131566461", "APPREAD 1117869872"), or -1. */
+function afterAlertTag(line: string, start: number, end: number): number {
+  let i = start
+  const c = line.charCodeAt(i)
+  if (c === 45) i++
+  else {
+    while (i < end && i - start < 16) {
+      const d = line.charCodeAt(i)
+      if (!((d >= 65 && d <= 90) || d === 95)) break
+      i++
+    }
+    if (i - start < 2) return -1
+  }
+  if (line.charCodeAt(i) !== 32) return -1
+  i++
+  // ten digits (epoch seconds) then a space
+  for (let k = 0; k < 10; k++) {
+    const d = line.charCodeAt(i + k)
+    if (d < 48 || d > 57) return -1
+  }
+  return line.charCodeAt(i + 10) === 32 ? i : -1
 }
 
 const RE_TRACE =

@@ -1,0 +1,108 @@
+/**
+ * Template mining on masked messages: which words are variables and which define the event.
+ * The cases are shapes seen in public system logs (Hadoop, Spark, HPC, Android, OpenSSH); the
+ * expectations follow how people label those logs (one event per template, values masked).
+ */
+import { describe, expect, it } from 'vitest'
+import { Grouper } from './aggregate.js'
+import { Drain, mergeVariableWords, templateOf } from './drain.js'
+import { maskMessage, maskTokens } from './mask.js'
+import { newEvent } from './parse/parser.js'
+
+/** Group ids of messages, in order, the way `medic logs` groups them. */
+function groupIds(messages: string[]): string[] {
+  const g = new Grouper()
+  const refs = messages.map((m) => {
+    const ev = newEvent(0, 0)
+    ev.message = m
+    const grp = g.assign(ev)
+    grp.add(ev)
+    return grp.ref
+  })
+  const { idOfRef } = g.finish()
+  return refs.map((r) => idOfRef[r])
+}
+
+describe('masking', () => {
+  it('a unit after a number is part of the value', () => {
+    expect(maskMessage('estimated size 5.2 KB, free 93.0 B)')).toBe(maskMessage('estimated size 93.0 B, free 317.1 KB)'))
+    // and a run of values is one wildcard
+    expect(maskMessage('took 45 ms')).toBe('took <*>')
+    expect(maskMessage('lifetime <1 sec')).toBe(maskMessage('lifetime 00:01'))
+    // a unit word with no number before it stays a word
+    expect(maskMessage('stored as bytes in memory')).toBe('stored as bytes in memory')
+  })
+
+  it('paths, host names and class names inside a message are values', () => {
+    expect(maskMessage('adding path spec: /mapreduce/*')).toBe('adding path spec: <*>')
+    expect(maskMessage('opening app com.tencent.mm/.ui.LauncherUI now')).toBe('opening app <*> now')
+    expect(maskMessage('getaddrinfo for mail.example.com failed')).toBe('getaddrinfo for <*> failed')
+    expect(maskMessage('authentication failure; ruser= rhost=mail.example.com user=root')).toBe('authentication failure; ruser= rhost=<*> user=root')
+    expect(maskMessage('opened file=/var/log/app.log')).toBe('opened file=<*>')
+    expect(maskMessage('Registering class org.apache.hadoop.mapreduce.jobhistory.EventType for class org.apache.hadoop.mapreduce.v2.app.job.event.JobEventType'))
+      .toBe('Registering class <*> for class <*>')
+    // exception types name the event; a config key is not a class
+    expect(maskMessage('caught java.net.SocketTimeoutException while reading')).toBe('caught java.net.SocketTimeoutException while reading')
+    expect(maskMessage('mapred.job.id is deprecated')).toBe('mapred.job.id is deprecated')
+    // a constant's full name is not a class: SCREEN_ON and SCREEN_OFF are two events
+    expect(maskMessage('onReceive action: android.intent.action.SCREEN_ON')).toBe('onReceive action: android.intent.action.SCREEN_ON')
+  })
+
+  it("a request's route after its method stays (5xx per endpoint), other paths are masked", () => {
+    expect(maskMessage('GET /api/orders 500 Internal Server Error')).toBe('GET /api/orders <*> Internal Server Error')
+    expect(maskMessage('"POST /login HTTP/1.1" 401')).toBe('"POST /login <*>')
+  })
+
+  it('key:value keeps its key when the key is a plain name', () => {
+    expect(maskMessage('mapResourceRequest:<memory:1024, vCores:1>')).toBe('mapResourceRequest:<*> vCores:<*>')
+    expect(maskMessage('at 12:01:01 from 10.0.0.1:8080')).toBe('at <*> from <*>')
+  })
+
+  it('a backslash-escaped space does not split a token', () => {
+    expect(maskTokens('nodes:node-[224\\ 228\\ 232] ok')).toHaveLength(2)
+  })
+})
+
+describe('templates', () => {
+  it('one differing constant word makes another event, even in a long message', () => {
+    const ids = groupIds([
+      'Block broadcast_9_piece0 stored as bytes in memory (estimated size 5.2 KB, free 5.2 KB)',
+      'Block broadcast_9 stored as values in memory (estimated size 8.8 KB, free 14.0 KB)',
+      'Block broadcast_0_piece0 stored as bytes in memory (estimated size 93.0 B, free 317.1 KB)',
+      'Block broadcast_0 stored as values in memory (estimated size 384.0 B, free 317.5 KB)',
+    ])
+    expect(ids[0]).toBe(ids[2])
+    expect(ids[1]).toBe(ids[3])
+    expect(ids[0]).not.toBe(ids[1])
+  })
+
+  it('a word with three or more values at one position is a variable (user names)', () => {
+    const ids = groupIds(['Invalid user webmaster from 1.2.3.4', 'Invalid user test from 1.2.3.5', 'Invalid user oracle from 1.2.3.6', 'Invalid user admin from 1.2.3.7'])
+    expect(new Set(ids).size).toBe(1)
+  })
+
+  it('states (ALL_CAPS) and names from the code (camelCase, dotted) define the event', () => {
+    const states = groupIds(['job_1 Job Transitioned from NEW to INITED', 'job_2 Job Transitioned from INITED to SETUP', 'job_3 Job Transitioned from SETUP to RUNNING'])
+    expect(new Set(states).size).toBe(3)
+    const keys = groupIds(['maxTaskFailuresPerNode is 3', 'blacklistDisablePercent is 33', 'maxContainerCapability is 8192'])
+    expect(new Set(keys).size).toBe(3)
+    const deprecations = groupIds([
+      'mapred.tip.id is deprecated. Instead, use mapreduce.task.id',
+      'mapred.task.id is deprecated. Instead, use mapreduce.task.attempt.id',
+      'mapred.job.id is deprecated. Instead, use mapreduce.job.id',
+    ])
+    expect(new Set(deprecations).size).toBe(3)
+  })
+
+  it('a leaf crowded by a word variable with very many values stops growing', () => {
+    const d = new Drain()
+    const words: string[] = []
+    for (let i = 0; i < 2000; i++) words.push(String.fromCharCode(97 + (i % 26), 97 + ((i / 26) | 0) % 26, 97 + ((i / 676) | 0) % 26) + 'x')
+    for (const w of words) d.add(maskTokens(`session opened for user ${w} by root`))
+    expect(d.clusters.length).toBeLessThan(100)
+    const joined = mergeVariableWords(d)
+    const roots = new Set(joined)
+    expect(roots.size).toBe(1)
+    expect(templateOf(d.clusters[[...roots][0]])).toBe('session opened for user <*> by root')
+  })
+})
