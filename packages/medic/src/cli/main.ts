@@ -1,20 +1,14 @@
 /**
  * medic's CLI: one binary, one place that turns errors into messages and exit codes.
- * Each command lives in commands/<verb>.ts and exports `register(program, io)`.
+ * The commands and their options are defined in program.ts; each command's implementation lives in
+ * commands/<verb>.ts (exporting `run`) and is imported only when that command runs.
  */
-import { Command, CommanderError } from 'commander'
+import { CommanderError } from 'commander'
 import { UserError } from '../engine/errors.js'
 import { EXIT, processIO, type CliIO } from './io.js'
-import { register as registerDiagnose } from './commands/diagnose.js'
-import { register as registerCheck } from './commands/check.js'
-import { register as registerList } from './commands/list.js'
-import { register as registerInit } from './commands/init.js'
-import { register as registerMetrics } from './commands/metrics.js'
-import { register as registerJwt } from './commands/jwt.js'
-import { register as registerLogs } from './commands/logs.js'
-import { register as registerTrace } from './commands/trace.js'
+import { buildProgram } from './program.js'
 
-export const VERSION = '0.1.0'
+export { VERSION } from './program.js'
 
 /** Runs the CLI and resolves to the exit code. Never calls process.exit (the launcher does). */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
@@ -22,27 +16,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   const setExit = (code: number) => {
     exitCode = code
   }
-  const program = new Command('medic')
-    .description('Finds out why a backend is failing: read-only checks, runbooks, logs and reports.')
-    .version(VERSION, '-V, --version')
-    .showSuggestionAfterError(true)
-    .exitOverride()
-    .configureOutput({
-      writeOut: (s) => io.stdout(s),
-      writeErr: (s) => io.stderr(s),
-      outputError: (s, write) => write(s),
-    })
-
-  // commands: one line each (keep the order of `medic --help`)
-  registerDiagnose(program, io, setExit)
-  registerCheck(program, io, setExit)
-  registerList(program, io, setExit)
-  registerInit(program, io, setExit)
-  registerJwt(program, io, setExit)
-  registerLogs(program, io, setExit)
-  registerTrace(program, io, setExit)
-  registerMetrics(program, io, setExit)
-  // end commands
+  const program = buildProgram(io, setExit)
 
   try {
     await program.parseAsync(argv)

@@ -4,7 +4,6 @@
  */
 import { existsSync, lstatSync, readlinkSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { Command, Option } from 'commander'
 import { stringify } from 'yaml'
 import { allChecks } from '../checks/index.js'
 import type { AnyCheck } from '../engine/check.js'
@@ -18,7 +17,7 @@ import { buildRedactor, resolveTargets } from '../config/resolve.js'
 import type { MedicConfig } from '../config/schema.js'
 import { buildReport } from '../report/build.js'
 import { exitCodeFor, type FailOn } from '../report/exit-code.js'
-import { FORMATS, render, type Format } from '../report/index.js'
+import { render, type Format } from '../report/index.js'
 import { parseDuration } from '../util/duration.js'
 import type { CliIO } from './io.js'
 import { progressReporter } from './progress.js'
@@ -33,20 +32,6 @@ export interface CommonOptions {
   color?: boolean
   verbose?: boolean
   window?: string
-}
-
-/** The options every reporting command takes (README "Common options"). */
-export function addCommonOptions(cmd: Command): Command {
-  return cmd
-    .option('-c, --config <file>', 'medic.yaml to use (default: ./medic.yaml, else discovery)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('text'))
-    .option('--json', 'same as --format json')
-    .option('-t, --timeout <duration>', 'deadline per check, e.g. 5s, 800ms (default 5s or timeoutMs in the config)')
-    .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code non-zero').choices(['warning', 'critical']).default('warning'))
-    .option('--exit-zero', 'exit 0 whatever is found (bad arguments still exit 3)')
-    .option('--no-color', 'no colour even on a terminal (NO_COLOR is honoured too)')
-    .option('-v, --verbose', 'show timings and every check')
-    .option('-w, --window <duration>', 'how long checks that watch counters rise (deadlocks, evictions, 5xx, CPU...) observe: 0 for a snapshot, default 500ms')
 }
 
 export interface Loaded {

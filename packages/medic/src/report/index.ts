@@ -4,9 +4,9 @@ import { renderJson } from './json.js'
 import { renderMarkdown } from './markdown.js'
 import { renderNagios } from './nagios.js'
 import { renderText } from './text.js'
+import type { Format } from './formats.js'
 
-export const FORMATS = ['text', 'json', 'markdown', 'nagios'] as const
-export type Format = (typeof FORMATS)[number]
+export { FORMATS, type Format } from './formats.js'
 
 export function render(report: RunReport, format: Format, opts: { color: boolean; verbose?: boolean }): string {
   switch (format) {

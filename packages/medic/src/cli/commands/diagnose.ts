@@ -1,34 +1,25 @@
-/** `medic diagnose [symptom]` (and bare `medic`): every check on every target; with a symptom, its runbook ranks causes. */
-import type { Command } from 'commander'
+/** `medic diagnose [symptom]` (and bare `medic`): every check on every target; with a symptom, its runbook ranks causes (options: ../program.ts). */
 import { diagnoseSymptom, loadRunbooks, symptomNames } from '../../runbooks/index.js'
 import { UserError } from '../../engine/errors.js'
 import type { CliIO } from '../io.js'
+import type { RunContext } from '../program.js'
 import { authSchema, jwtSchema } from '../../config/schema.js'
 import { resolveTargets } from '../../config/resolve.js'
-import { addCommonOptions, executePlan, loadTargets, placeTargets, selectChecks, type CommonOptions, type Loaded } from '../pipeline.js'
+import { executePlan, loadTargets, placeTargets, selectChecks, type CommonOptions, type Loaded } from '../pipeline.js'
 
-export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
-  const action = async (symptom: string | undefined, opts: CommonOptions & { token?: string }) => {
-    const loaded = withToken(await loadTargets(opts, io), opts.token, io.env)
-    const runbooks = loadRunbooks(loaded.config, loaded.baseDir)
-    if (symptom !== undefined) {
-      const runbook = runbooks.find(symptom)
-      if (!runbook) throw new UserError(`unknown symptom "${symptom}"`, `Known symptoms: ${symptomNames(runbooks).join(', ')}.`)
-      const plan = selectChecks([], loaded.targets).filter((p) => runbook.wants(p.check))
-      const { exitCode } = await executePlan(plan, loaded, opts, io, (results) => diagnoseSymptom(runbook, results, plan, { config: loaded.config, files: loaded.files }))
-      setExit(exitCode)
-      return
-    }
-    const { exitCode } = await executePlan(selectChecks([], loaded.targets), loaded, opts, io)
+export async function run({ io, setExit }: RunContext, symptom: string | undefined, opts: CommonOptions & { token?: string }): Promise<void> {
+  const loaded = withToken(await loadTargets(opts, io), opts.token, io.env)
+  const runbooks = loadRunbooks(loaded.config, loaded.baseDir)
+  if (symptom !== undefined) {
+    const runbook = runbooks.find(symptom)
+    if (!runbook) throw new UserError(`unknown symptom "${symptom}"`, `Known symptoms: ${symptomNames(runbooks).join(', ')}.`)
+    const plan = selectChecks([], loaded.targets).filter((p) => runbook.wants(p.check))
+    const { exitCode } = await executePlan(plan, loaded, opts, io, (results) => diagnoseSymptom(runbook, results, plan, { config: loaded.config, files: loaded.files }))
     setExit(exitCode)
+    return
   }
-  addCommonOptions(
-    program
-      .command('diagnose', { isDefault: true })
-      .description('run every check on every target; with a symptom (500, 401, 403, 503, slow, startup, errors, memory, search) rank its likely causes')
-      .argument('[symptom]', 'what users see: 500, 401, 403, 503, slow, startup, errors, memory, search')
-      .option('--token <jwt>', 'the token (or "Bearer …" header value) of a failing request, for 401/403: checked like `medic jwt` against auth.jwt'),
-  ).action(action)
+  const { exitCode } = await executePlan(selectChecks([], loaded.targets), loaded, opts, io)
+  setExit(exitCode)
 }
 
 /** `--token`: analyse this token as auth.jwt.token, creating the auth target when the config has none. */

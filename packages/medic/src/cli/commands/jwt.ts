@@ -6,7 +6,6 @@
  */
 import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import type { Command } from 'commander'
 import pc from 'picocolors'
 import { JwtAnalyzer, type JwtDeps, type JwtSettings } from '../../auth/analyze.js'
 import { analyzeApiKey, compilePattern, keyFromHeaderLine } from '../../auth/apikey.js'
@@ -22,6 +21,7 @@ import { UserError } from '../../engine/errors.js'
 import { maskUrl, Redactor } from '../../engine/redact.js'
 import { parseDuration } from '../../util/duration.js'
 import { EXIT, type CliIO } from '../io.js'
+import type { RunContext } from '../program.js'
 
 interface JwtOptions {
   config?: string
@@ -40,8 +40,6 @@ interface JwtOptions {
   timeout?: string
   color?: boolean
 }
-
-const collect = (v: string, prev: string[]) => [...prev, v]
 
 /** Lines worth analysing, with where they came from. Blank lines are skipped. */
 interface Input {
@@ -192,117 +190,96 @@ function redactorFor(loaded: LoadedAuth, settings: JwtSettings, extra: (string |
   return r
 }
 
-export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
-  program
-    .command('jwt')
-    .description('decode a JWT (or check an API key) and say exactly why the API answers 401/403; tokens from the argument or stdin, one per line')
-    .argument('[token]', 'the token, "Bearer <token>" or "Authorization: Bearer <token>"; "-" or none with piped stdin reads one per line')
-    .option('-c, --config <file>', 'medic.yaml whose auth.jwt / auth.apiKey / auth.routes to use (default: ./medic.yaml)')
-    .option('--secret <secret>', 'HMAC secret to verify HS256/384/512 tokens')
-    .option('--public-key <file>', 'PEM public key, certificate or JWK file to verify RS/PS/ES/EdDSA tokens')
-    .option('--jwks <url>', 'JWKS URL to verify against (the kid picks the key)')
-    .option('--alg <alg>', 'algorithm(s) the API accepts (repeatable or comma-separated)', collect, [])
-    .option('--iss <issuer>', 'expected issuer')
-    .option('--aud <audience>', 'expected audience (repeatable: any of them)', collect, [])
-    .option('--clock-tolerance <seconds>', 'clock skew allowed for exp/nbf/iat, in seconds')
-    .option('--need <permission>', 'a role, scope or permission the request needs (repeatable; wildcards such as admin:* in grants)', collect, [])
-    .option('--route <route>', 'check the permissions auth.routes requires for this route ("DELETE /admin/users"; repeatable)', collect, [])
-    .option('--api-key', 'check API keys instead of JWTs (argument, stdin lines or header lines; default: auth.apiKey)')
-    .option('--pattern <regex>', 'with --api-key: regular expression the key must match (e.g. "^sk_(live|test)_[A-Za-z0-9]{24,}$")')
-    .option('--json', 'one JSON document (schemaVersion 1) with one entry per token')
-    .option('-t, --timeout <duration>', 'deadline for the JWKS fetch and the subject query (default 5s)')
-    .option('--no-color', 'no colour even on a terminal (NO_COLOR is honoured too)')
-    .action(async (token: string | undefined, opts: JwtOptions) => {
-      const started = performance.now()
-      const timeoutMs = opts.timeout ? parseDuration(opts.timeout, '--timeout') : 5000
-      if (opts.pattern !== undefined) compilePattern(opts.pattern, '--pattern')
-      const loaded = loadAuthConfig(opts, io)
-      const { settings, notes } = buildSettings(opts, loaded, io)
-      const { inputs, skipped } = await gatherInputs(token, io)
-      if (skipped > 0) notes.push(`skipped ${skipped} line${skipped > 1 ? 's' : ''} without a credential (request line, other headers, curl's * and < lines)`)
-      const apiConf = loaded.config?.auth?.apiKey
-      if (inputs.length === 0 && opts.apiKey && apiConf) {
-        const { value, source } = apiKeyFrom(apiConf, loaded.vars)
-        inputs.push({ text: value ?? '', source })
-      }
-      if (inputs.length === 0 && !(opts.apiKey && apiConf)) {
-        const jwtToken = opts.apiKey ? undefined : loaded.config?.auth?.jwt?.token
-        if (jwtToken) inputs.push({ text: jwtToken, source: 'auth.jwt.token' })
-        else
-          throw new UserError(
-            stdinIsTTY(io) && token === undefined ? 'no token given' : 'no token on stdin (only blank lines)',
-            'Pass the token as an argument (`medic jwt "$TOKEN"`), pipe tokens one per line (`medic jwt < tokens.txt`), or add --api-key to check an API key.',
-          )
-      }
+export async function run({ io, setExit }: RunContext, token: string | undefined, opts: JwtOptions): Promise<void> {
+  const started = performance.now()
+  const timeoutMs = opts.timeout ? parseDuration(opts.timeout, '--timeout') : 5000
+  if (opts.pattern !== undefined) compilePattern(opts.pattern, '--pattern')
+  const loaded = loadAuthConfig(opts, io)
+  const { settings, notes } = buildSettings(opts, loaded, io)
+  const { inputs, skipped } = await gatherInputs(token, io)
+  if (skipped > 0) notes.push(`skipped ${skipped} line${skipped > 1 ? 's' : ''} without a credential (request line, other headers, curl's * and < lines)`)
+  const apiConf = loaded.config?.auth?.apiKey
+  if (inputs.length === 0 && opts.apiKey && apiConf) {
+    const { value, source } = apiKeyFrom(apiConf, loaded.vars)
+    inputs.push({ text: value ?? '', source })
+  }
+  if (inputs.length === 0 && !(opts.apiKey && apiConf)) {
+    const jwtToken = opts.apiKey ? undefined : loaded.config?.auth?.jwt?.token
+    if (jwtToken) inputs.push({ text: jwtToken, source: 'auth.jwt.token' })
+    else
+      throw new UserError(
+        stdinIsTTY(io) && token === undefined ? 'no token given' : 'no token on stdin (only blank lines)',
+        'Pass the token as an argument (`medic jwt "$TOKEN"`), pipe tokens one per line (`medic jwt < tokens.txt`), or add --api-key to check an API key.',
+      )
+  }
 
-      let subject: SubjectLookup | undefined
-      const deps: JwtDeps = { fetchJwks: (url) => fetchJwksDocument(url, { timeoutMs }) }
-      const sq = loaded.config?.auth?.jwt?.subjectQuery
-      if (sq && !opts.apiKey) {
-        const t = loaded.config?.targets[sq.target]
-        if (!t) throw new UserError(`auth.jwt.subjectQuery names target "${sq.target}", which is not in targets:`)
-        if (t.kind !== 'postgres') throw new UserError(`auth.jwt.subjectQuery needs a postgres target, "${sq.target}" is ${t.kind}`)
-        subject = pgSubjectLookup(t.url, sq.sql, { timeoutMs })
-        deps.subject = (sub) => subject!.lookup(sub)
-        deps.subjectSource = `subjectQuery on ${sq.target} ${maskUrl(t.url)}`
-      }
-      let analyzer: JwtAnalyzer
-      try {
-        analyzer = new JwtAnalyzer(settings, deps)
-        // A JWKS that cannot be fetched does not stop the run: each token says its signature went unchecked, and why.
-        if (!opts.apiKey && inputs.some((i) => !looksLikeApiKey(i.text))) await analyzer.prepare()
-      } catch (err) {
-        await subject?.close()
-        if (err instanceof UserError) throw new UserError(err.message, err.hint ?? 'Check the --public-key file or auth.jwt in the config.')
-        throw err
-      }
-      const pattern = opts.pattern ?? apiConf?.pattern
-      const patternName = opts.pattern !== undefined ? '--pattern' : 'auth.apiKey.pattern'
-      const keysSeen: string[] = []
-      const analyzeOne = async (input: Input, index: number): Promise<TokenResult> => {
-        if (opts.apiKey || looksLikeApiKey(input.text)) {
-          const h = keyFromHeaderLine(input.text)
-          const where = h.header ? `${input.source}, header ${h.header}` : input.source
-          // Never printed by construction; the redactor is a second guard (bounded: it scans the whole output per key).
-          if (keysSeen.length < 200) keysSeen.push(h.value.trim().replace(/^(bearer\s+)+/i, '').replace(/^["'`]+|["'`]+$/g, ''))
-          // "Authorization: Bearer Bearer x" arrives as value "Bearer x": analyzeApiKey reports the doubled prefix.
-          return { kind: 'apikey', index, source: input.source, analysis: analyzeApiKey(h.value, { pattern, patternName, source: where, variable: apiConf?.variable }) }
-        }
-        return { kind: 'jwt', index, source: input.source, analysis: await analyzer.analyze(input.text) }
-      }
-      const results: TokenResult[] = []
-      try {
-        // Batches keep WebCrypto busy without holding thousands of promises at once.
-        const BATCH = 256
-        for (let i = 0; i < inputs.length; i += BATCH) {
-          const batch = inputs.slice(i, i + BATCH)
-          results.push(...(await Promise.all(batch.map((input, j) => analyzeOne(input, i + j + 1)))))
-        }
-      } finally {
-        await subject?.close()
-      }
+  let subject: SubjectLookup | undefined
+  const deps: JwtDeps = { fetchJwks: (url) => fetchJwksDocument(url, { timeoutMs }) }
+  const sq = loaded.config?.auth?.jwt?.subjectQuery
+  if (sq && !opts.apiKey) {
+    const t = loaded.config?.targets[sq.target]
+    if (!t) throw new UserError(`auth.jwt.subjectQuery names target "${sq.target}", which is not in targets:`)
+    if (t.kind !== 'postgres') throw new UserError(`auth.jwt.subjectQuery needs a postgres target, "${sq.target}" is ${t.kind}`)
+    subject = pgSubjectLookup(t.url, sq.sql, { timeoutMs })
+    deps.subject = (sub) => subject!.lookup(sub)
+    deps.subjectSource = `subjectQuery on ${sq.target} ${maskUrl(t.url)}`
+  }
+  let analyzer: JwtAnalyzer
+  try {
+    analyzer = new JwtAnalyzer(settings, deps)
+    // A JWKS that cannot be fetched does not stop the run: each token says its signature went unchecked, and why.
+    if (!opts.apiKey && inputs.some((i) => !looksLikeApiKey(i.text))) await analyzer.prepare()
+  } catch (err) {
+    await subject?.close()
+    if (err instanceof UserError) throw new UserError(err.message, err.hint ?? 'Check the --public-key file or auth.jwt in the config.')
+    throw err
+  }
+  const pattern = opts.pattern ?? apiConf?.pattern
+  const patternName = opts.pattern !== undefined ? '--pattern' : 'auth.apiKey.pattern'
+  const keysSeen: string[] = []
+  const analyzeOne = async (input: Input, index: number): Promise<TokenResult> => {
+    if (opts.apiKey || looksLikeApiKey(input.text)) {
+      const h = keyFromHeaderLine(input.text)
+      const where = h.header ? `${input.source}, header ${h.header}` : input.source
+      // Never printed by construction; the redactor is a second guard (bounded: it scans the whole output per key).
+      if (keysSeen.length < 200) keysSeen.push(h.value.trim().replace(/^(bearer\s+)+/i, '').replace(/^["'`]+|["'`]+$/g, ''))
+      // "Authorization: Bearer Bearer x" arrives as value "Bearer x": analyzeApiKey reports the doubled prefix.
+      return { kind: 'apikey', index, source: input.source, analysis: analyzeApiKey(h.value, { pattern, patternName, source: where, variable: apiConf?.variable }) }
+    }
+    return { kind: 'jwt', index, source: input.source, analysis: await analyzer.analyze(input.text) }
+  }
+  const results: TokenResult[] = []
+  try {
+    // Batches keep WebCrypto busy without holding thousands of promises at once.
+    const BATCH = 256
+    for (let i = 0; i < inputs.length; i += BATCH) {
+      const batch = inputs.slice(i, i + BATCH)
+      results.push(...(await Promise.all(batch.map((input, j) => analyzeOne(input, i + j + 1)))))
+    }
+  } finally {
+    await subject?.close()
+  }
 
-      const redactor = redactorFor(loaded, settings, keysSeen)
-      const counts = { ok: 0, warning: 0, critical: 0, unknown: 0 }
-      for (const r of results) counts[r.analysis.status]++
-      // A signature medic could not check (empty secret, JWKS unreachable) is UNKNOWN, not OK.
-      const status = counts.critical ? 'critical' : counts.unknown ? 'unknown' : counts.warning ? 'warning' : 'ok'
-      const allNotes = [...loaded.notes, ...notes]
-      let out: string
-      if (opts.json) {
-        const parts = results.map((r) => JSON.stringify(resultJson(r)))
-        out = `{"schemaVersion":1,"command":"jwt","status":${JSON.stringify(status)},"durationMs":${Math.round(performance.now() - started)},"summary":${JSON.stringify({ tokens: results.length, ...counts })},"notes":${JSON.stringify(allNotes)},"tokens":[${parts.join(',')}]}\n`
-      } else {
-        const color = opts.color !== false && io.stdoutIsTTY && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '') && io.env.TERM !== 'dumb'
-        const c = pc.createColors(true)
-        const paint: Paint = color ? { red: c.red, yellow: c.yellow, green: c.green, bold: c.bold, dim: c.dim } : plain
-        const many = results.length > 1
-        const blocks = results.map((r) => renderText(r, paint, many ? `token ${r.index} (${r.source})` : undefined))
-        out = blocks.join('\n')
-        if (allNotes.length) out += allNotes.map((n) => paint.dim(`note: ${n}`)).join('\n') + '\n'
-        if (many) out += `\n${results.length} tokens: ${counts.ok} ok, ${counts.warning} warning, ${counts.critical} critical${counts.unknown ? `, ${counts.unknown} not verifiable` : ''}\n`
-      }
-      io.stdout(redactor.redact(out))
-      setExit(counts.critical ? EXIT.CRITICAL : counts.unknown ? EXIT.UNKNOWN : counts.warning ? EXIT.WARNING : EXIT.OK)
-    })
+  const redactor = redactorFor(loaded, settings, keysSeen)
+  const counts = { ok: 0, warning: 0, critical: 0, unknown: 0 }
+  for (const r of results) counts[r.analysis.status]++
+  // A signature medic could not check (empty secret, JWKS unreachable) is UNKNOWN, not OK.
+  const status = counts.critical ? 'critical' : counts.unknown ? 'unknown' : counts.warning ? 'warning' : 'ok'
+  const allNotes = [...loaded.notes, ...notes]
+  let out: string
+  if (opts.json) {
+    const parts = results.map((r) => JSON.stringify(resultJson(r)))
+    out = `{"schemaVersion":1,"command":"jwt","status":${JSON.stringify(status)},"durationMs":${Math.round(performance.now() - started)},"summary":${JSON.stringify({ tokens: results.length, ...counts })},"notes":${JSON.stringify(allNotes)},"tokens":[${parts.join(',')}]}\n`
+  } else {
+    const color = opts.color !== false && io.stdoutIsTTY && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '') && io.env.TERM !== 'dumb'
+    const c = pc.createColors(true)
+    const paint: Paint = color ? { red: c.red, yellow: c.yellow, green: c.green, bold: c.bold, dim: c.dim } : plain
+    const many = results.length > 1
+    const blocks = results.map((r) => renderText(r, paint, many ? `token ${r.index} (${r.source})` : undefined))
+    out = blocks.join('\n')
+    if (allNotes.length) out += allNotes.map((n) => paint.dim(`note: ${n}`)).join('\n') + '\n'
+    if (many) out += `\n${results.length} tokens: ${counts.ok} ok, ${counts.warning} warning, ${counts.critical} critical${counts.unknown ? `, ${counts.unknown} not verifiable` : ''}\n`
+  }
+  io.stdout(redactor.redact(out))
+  setExit(counts.critical ? EXIT.CRITICAL : counts.unknown ? EXIT.UNKNOWN : counts.warning ? EXIT.WARNING : EXIT.OK)
 }

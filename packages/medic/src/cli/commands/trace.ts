@@ -3,10 +3,8 @@
  * gaps and the failing step marked. The id is a request, correlation or trace id (a W3C traceparent
  * matches by its trace id). Exit: 0 found and no failure, 2 a step failed, 1 nothing carries the id.
  */
-import type { Command } from 'commander'
 import pc from 'picocolors'
 import { UserError } from '../../engine/errors.js'
-import { FORMAT_NAMES } from '../../logs/detect.js'
 import { traceFromParent } from '../../logs/parse/fields.js'
 import { commandDeadline, sourcesFrom, timeRange } from '../../logs/options.js'
 import { cutText } from '../../logs/render.js'
@@ -14,6 +12,7 @@ import { progressBar } from '../../logs/progress.js'
 import { traceJson, traceRequest, traceText } from '../../logs/trace.js'
 import { parseDuration } from '../../util/duration.js'
 import { EXIT, type CliIO } from '../io.js'
+import type { RunContext } from '../program.js'
 
 interface TraceOptions {
   command: string[]
@@ -32,55 +31,37 @@ interface TraceOptions {
 const collect = (v: string, prev: string[]) => [...prev, v]
 const plain = { red: (s: string) => s, dim: (s: string) => s, yellow: (s: string) => s, bold: (s: string) => s }
 
-export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
-  program
-    .command('trace')
-    .description("one request's path across services by its request, correlation or trace id")
-    .argument('<id>', 'request id, correlation id, trace id or traceparent')
-    .argument('[sources...]', 'files or globs; - for stdin (default: logs: in medic.yaml)')
-    .option('--command <cmd>', "read a command's output (repeatable)", collect, [])
-    .option('--since <when>', 'only events after this (10m, 2h, or an ISO time)')
-    .option('--until <when>', 'only events before this')
-    .option('--gap <dur>', 'mark pauses at least this long (default: 1s or 5× the median step)')
-    .option('--json', 'one JSON document (same as --format json)')
-    .option('--format <fmt>', 'output: text or json', 'text')
-    .option('--input-format <fmt>', `record format instead of detecting it: ${FORMAT_NAMES.join(', ')}`)
-    .option('--config <file>', 'medic.yaml to read logs: sources from')
-    .option('--timeout <dur>', 'stop reading --command sources after this long and use what they wrote (default 10s; 0 = no limit)')
-    .option('--no-color', 'no colour')
-    .option('--no-progress', 'no progress bar on stderr')
-    .action(async (rawId: string, sources: string[], opts: TraceOptions) => {
-      const id = traceFromParent(rawId.trim())
-      if (id.length < 4) throw new UserError(`id "${rawId}" is too short to search for`, 'Pass the full request, correlation or trace id.')
-      const json = opts.json || opts.format === 'json'
-      const range = timeRange(opts.since, opts.until)
-      const deadline = commandDeadline(opts.timeout, false)
-      const { specs, redactor } = sourcesFrom({ sources, command: opts.command, config: opts.config, inputFormat: opts.inputFormat }, io.cwd, io.env, Boolean((io.stdin as { isTTY?: boolean }).isTTY))
-      const progress = opts.progress === false ? progressBar(io.stderr, false) : progressBar((s) => io.stderr(redactor.redact(s)), io.stderrIsTTY)
-      let r
-      try {
-        r = await traceRequest(id, {
-          sources: specs,
-          cwd: io.cwd,
-          stdin: io.stdin,
-          since: range.since,
-          until: range.until,
-          commandDeadline: deadline,
-          gapMs: opts.gap ? parseDuration(opts.gap, '--gap') : undefined,
-          onProgress: (p) => progress.update(p),
-        })
-      } finally {
-        progress.done()
-      }
-      // Everything written passes through diagnose's redaction (known secrets of config, env, .env; credential patterns).
-      for (const s of r.sources) {
-        if (s.problems.error) io.stderr(redactor.redact(`medic trace: ${s.name}: ${s.problems.error}\n`))
-        if (s.problems.cutAfterMs !== undefined) io.stderr(redactor.redact(`medic trace: ${s.name}: ${cutText(s.problems.cutAfterMs)} (--timeout ${opts.timeout ?? '10s'}; --timeout 0 waits for the command to end)\n`))
-      }
-      const color = opts.color !== false && io.stdoutIsTTY && !io.env.NO_COLOR
-      io.stdout(json ? `${JSON.stringify(redactor.redactDeep(traceJson(r)), null, 2)}\n` : redactor.redact(traceText(r, color ? pc : plain)))
-      if (r.sources.every((s) => s.problems.error)) setExit(EXIT.UNKNOWN)
-      else if (r.steps.length === 0) setExit(EXIT.WARNING)
-      else setExit(r.failingIndex >= 0 ? EXIT.CRITICAL : EXIT.OK)
+export async function run({ io, setExit }: RunContext, rawId: string, sources: string[], opts: TraceOptions): Promise<void> {
+  const id = traceFromParent(rawId.trim())
+  if (id.length < 4) throw new UserError(`id "${rawId}" is too short to search for`, 'Pass the full request, correlation or trace id.')
+  const json = opts.json || opts.format === 'json'
+  const range = timeRange(opts.since, opts.until)
+  const deadline = commandDeadline(opts.timeout, false)
+  const { specs, redactor } = sourcesFrom({ sources, command: opts.command, config: opts.config, inputFormat: opts.inputFormat }, io.cwd, io.env, Boolean((io.stdin as { isTTY?: boolean }).isTTY))
+  const progress = opts.progress === false ? progressBar(io.stderr, false) : progressBar((s) => io.stderr(redactor.redact(s)), io.stderrIsTTY)
+  let r
+  try {
+    r = await traceRequest(id, {
+      sources: specs,
+      cwd: io.cwd,
+      stdin: io.stdin,
+      since: range.since,
+      until: range.until,
+      commandDeadline: deadline,
+      gapMs: opts.gap ? parseDuration(opts.gap, '--gap') : undefined,
+      onProgress: (p) => progress.update(p),
     })
+  } finally {
+    progress.done()
+  }
+  // Everything written passes through diagnose's redaction (known secrets of config, env, .env; credential patterns).
+  for (const s of r.sources) {
+    if (s.problems.error) io.stderr(redactor.redact(`medic trace: ${s.name}: ${s.problems.error}\n`))
+    if (s.problems.cutAfterMs !== undefined) io.stderr(redactor.redact(`medic trace: ${s.name}: ${cutText(s.problems.cutAfterMs)} (--timeout ${opts.timeout ?? '10s'}; --timeout 0 waits for the command to end)\n`))
+  }
+  const color = opts.color !== false && io.stdoutIsTTY && !io.env.NO_COLOR
+  io.stdout(json ? `${JSON.stringify(redactor.redactDeep(traceJson(r)), null, 2)}\n` : redactor.redact(traceText(r, color ? pc : plain)))
+  if (r.sources.every((s) => s.problems.error)) setExit(EXIT.UNKNOWN)
+  else if (r.steps.length === 0) setExit(EXIT.WARNING)
+  else setExit(r.failingIndex >= 0 ? EXIT.CRITICAL : EXIT.OK)
 }
