@@ -15,6 +15,9 @@ export default [
   {
     input: 'dist/cli/main.js',
     platform: 'node',
+    // modules the entry loads anyway (errors, io) stay in it: chunks import them from medic.js
+    // instead of each being one more small file to load
+    preserveEntrySignatures: 'allow-extension',
     external: [/^node:/, 'pg', 'pg-native', 'mysql2', 'mysql2/promise', 'ioredis', 'jose', 'undici'],
     output: { dir: 'dist', entryFileNames: 'medic.js', chunkFileNames: 'medic-[name]-[hash].js', format: 'esm' },
     logLevel: 'warn',

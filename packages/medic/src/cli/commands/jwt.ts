@@ -14,7 +14,6 @@ import { plain, renderText, resultJson, type Paint, type TokenResult } from '../
 import { pgSubjectLookup, type SubjectLookup } from '../../auth/subject.js'
 import { apiKeyFrom, checkAlgorithms, jwtSettingsFrom, readPublicKey } from '../../checks/auth/settings.js'
 import { readDotEnv } from '../../config/dotenv.js'
-import { loadConfigFile } from '../../config/load.js'
 import { buildRedactor } from '../../config/resolve.js'
 import type { MedicConfig } from '../../config/schema.js'
 import { UserError } from '../../engine/errors.js'
@@ -106,9 +105,11 @@ interface LoadedAuth {
   notes: string[]
 }
 
-function loadAuthConfig(opts: JwtOptions, io: CliIO): LoadedAuth {
+async function loadAuthConfig(opts: JwtOptions, io: CliIO): Promise<LoadedAuth> {
   const explicit = opts.config ?? (existsSync(resolve(io.cwd, 'medic.yaml')) ? 'medic.yaml' : undefined)
   if (explicit) {
+    // imported here: the YAML parser and the config schemas are most of what `medic jwt` would load
+    const { loadConfigFile } = await import('../../config/load.js')
     const loaded = loadConfigFile(resolve(io.cwd, explicit), io.env)
     return { config: loaded.config, vars: loaded.vars, baseDir: dirname(loaded.file), notes: [] }
   }
@@ -194,7 +195,7 @@ export async function run({ io, setExit }: RunContext, token: string | undefined
   const started = performance.now()
   const timeoutMs = opts.timeout ? parseDuration(opts.timeout, '--timeout') : 5000
   if (opts.pattern !== undefined) compilePattern(opts.pattern, '--pattern')
-  const loaded = loadAuthConfig(opts, io)
+  const loaded = await loadAuthConfig(opts, io)
   const { settings, notes } = buildSettings(opts, loaded, io)
   const { inputs, skipped } = await gatherInputs(token, io)
   if (skipped > 0) notes.push(`skipped ${skipped} line${skipped > 1 ? 's' : ''} without a credential (request line, other headers, curl's * and < lines)`)
