@@ -24,11 +24,26 @@ export function isExceptionHeader(line: string): boolean {
   return line.startsWith('Traceback (most recent call last)') || (RE_HEADER.test(line) && /Error|Exception|Throwable|Exception in thread/.test(line))
 }
 
-function shortPath(p: string): string {
-  // the last two segments: stable across checkouts (/app/api/x.py vs /home/me/api/x.py)
+/** The last two segments of a path: stable across checkouts (/app/api/x.py vs /home/me/api/x.py). */
+export function shortPathUncached(p: string): string {
   const parts = p.replace(/^file:\/\//, '').split(/[/\\]/)
   return parts.slice(-2).join('/')
 }
+
+// Every grouped exception labels its top frames, and the same few files recur: remember them
+// (bounded: emptied when full).
+export const SHORT_PATH_CACHE_MAX = 2048
+const shortPaths = new Map<string, string>()
+export function shortPath(p: string): string {
+  let s = shortPaths.get(p)
+  if (s === undefined) {
+    if (shortPaths.size >= SHORT_PATH_CACHE_MAX) shortPaths.clear()
+    shortPaths.set(p, (s = shortPathUncached(p)))
+  }
+  return s
+}
+/** Paths remembered now (for tests). */
+export const shortPathCacheSize = (): number => shortPaths.size
 
 /** Parse the stack text of a record; undefined when it holds no recognisable exception. */
 export function parseException(stack: string): ExceptionInfo | undefined {

@@ -64,25 +64,36 @@ function buildAutomaton(specs: CompiledKnownError[]): ((text: string) => number)
       }
     }
   }
+  // the table holds each target as its row offset (state << 7), negated for a state that ends a
+  // needle: the step needs no shift, and the mask is read only where a needle ends (rarely)
+  const step = new Int32Array(delta.length)
+  for (let i = 0; i < delta.length; i++) step[i] = mask[delta[i]] !== 0 ? -(delta[i] << 7) : delta[i] << 7
+  const maskAt = new Int32Array(trie.length)
+  for (let st = 0; st < trie.length; st++) maskAt[st] = mask[st]
   return (text: string): number => {
-    let st = 0
+    let row = 0
     let found = 0
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i)
       if (c > 127) {
-        st = 0
+        row = 0
         continue
       }
-      st = delta[(st << 7) | c]
-      found |= mask[st]
+      row = step[row | c]
+      if (row < 0) {
+        row = -row
+        found |= maskAt[row >> 7]
+      }
     }
     return found
   }
 }
-const automaton = buildAutomaton(COMPILED)
+// built on first use: commands that never read a log do not pay for it
+let automaton: ((text: string) => number) | null | undefined
 
 /** Bit i set: COMPILED[i] has a needle in `text` (same answer as includes() of each needle). */
 export function needleMask(text: string): number {
+  if (automaton === undefined) automaton = buildAutomaton(COMPILED)
   if (automaton) return automaton(text)
   let found = 0
   COMPILED.forEach((k, i) => {
@@ -92,7 +103,7 @@ export function needleMask(text: string): number {
 }
 
 /** Does any known-error needle occur in `text`? */
-export const anyNeedle = (text: string): boolean => (automaton ? automaton(text) !== 0 : ANY_NEEDLE.test(text))
+export const anyNeedle = (text: string): boolean => needleMask(text) !== 0
 
 /**
  * The known error this text matches (the list is ordered most specific first: one cause per

@@ -114,7 +114,11 @@ export function scanSource(
   const totals = tally.totals
   const known = tally.known
   const markers = tally.markers
-  let lastTs = NaN
+  // the last timestamp seen (untimed lines take it) and the pending line's, in a typed array: a
+  // double kept in a closure variable is boxed anew on every store, one allocation per line
+  const times = new Float64Array([NaN, NaN])
+  const LAST = 0
+  const PEND = 1
   let parser: RecordParser | null = null
   let assembler: RecordAssembler | null = null
   const sample: string[] = []
@@ -130,8 +134,8 @@ export function scanSource(
       const lvl = parser!.quick(first)
       if (lvl >= 0 && lvl < groupLevel) {
         let ts = quick.ts
-        if (ts !== ts) ts = lastTs
-        else lastTs = ts
+        if (ts !== ts) ts = times[LAST]
+        else times[LAST] = ts
         if (ts < since || ts > until) {
           tally.filtered++
           return
@@ -159,8 +163,8 @@ export function scanSource(
       ev.exception = parseException(stackText)
       if (ev.exception && ev.level < LEVEL.error && (ev.level === 0 || stackText.includes('Traceback') || /^\s+at /m.test(stackText))) ev.level = LEVEL.error
     }
-    if (ev.ts !== ev.ts) ev.ts = lastTs
-    else lastTs = ev.ts
+    if (ev.ts !== ev.ts) ev.ts = times[LAST]
+    else times[LAST] = ev.ts
     if (!ev.service) ev.service = defaultService
     if (ev.ts < since || ev.ts > until || (service && ev.service !== service)) {
       tally.filtered++
@@ -210,7 +214,6 @@ export function scanSource(
   let pendA = -1
   let pendB = 0
   let pendLine = 0
-  let pendTs = NaN
   let pendLevel = 0
   let pendMsg = -1
   let pendPeek = false
@@ -222,9 +225,9 @@ export function scanSource(
       return
     }
     report.records++
-    let ts = pendTs
-    if (ts !== ts) ts = lastTs
-    else lastTs = ts
+    let ts = times[PEND]
+    if (ts !== ts) ts = times[LAST]
+    else times[LAST] = ts
     if (ts < since || ts > until) {
       tally.filtered++
       return
@@ -260,7 +263,7 @@ export function scanSource(
             pendA = a
             pendB = b
             pendLine = lineNo
-            pendTs = qTs
+            times[PEND] = qTs
             pendLevel = lvl
             pendMsg = qMsg
             pendPeek = (peek429 >= a && peek429 < b) || markerAt(text, pendMsg < 0 ? -2 : pendMsg)
@@ -407,22 +410,22 @@ function markerAt(line: string, msg: number): boolean {
   // cheap gate: the first letter of the message, or of the word after a `logger: ` prefix,
   // must be one that starts a marker phrase
   let c = line.charCodeAt(msg)
-  if (!MARKER_FIRST[c]) {
+  if (!markerFirst(c)) {
     let i = msg
     const stop = Math.min(line.length, msg + 60)
-    while (i < stop) {
-      c = line.charCodeAt(i)
-      if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 95 || c === 45 || c === 91 || c === 93)) break
-      i++
-    }
-    if (line.charCodeAt(i) !== 58 || line.charCodeAt(i + 1) !== 32 || !MARKER_FIRST[line.charCodeAt(i + 2)]) return false
+    while (i < stop && (c = line.charCodeAt(i)) < 128 && NAME_CHAR[c] === 1) i++
+    if (line.charCodeAt(i) !== 58 || line.charCodeAt(i + 1) !== 32 || !markerFirst(line.charCodeAt(i + 2))) return false
   }
   RE_MARKER_AT.lastIndex = msg
   return RE_MARKER_AT.test(line)
 }
+// letters, digits and . _ - [ ]: the characters of a logger name before `: ` (a table: one load per character)
+const NAME_CHAR = new Uint8Array(128)
+for (let c = 0; c < 128; c++) if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 95 || c === 45 || c === 91 || c === 93) NAME_CHAR[c] = 1
 // S(tarted, tarting, erver), A(pplication, pplying), B(ooting), L(istening), U(vicorn), R(unning), M(igrating)
-const MARKER_FIRST: boolean[] = []
-for (const ch of 'SABLURM') MARKER_FIRST[ch.charCodeAt(0)] = true
+const MARKER_FIRST = new Uint8Array(128)
+for (const ch of 'SABLURM') MARKER_FIRST[ch.charCodeAt(0)] = 1
+const markerFirst = (c: number): boolean => c < 128 && MARKER_FIRST[c] === 1
 function maybeMarker(line: string): boolean {
   return MARKER_NEEDLES.test(line)
 }

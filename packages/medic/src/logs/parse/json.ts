@@ -33,12 +33,14 @@ export function jsonParser(sample: string[] = []): RecordParser {
   }
 
   const msgTail = msgNeedle.slice(1)
+  const levelCodes = codesOf(levelNeedle)
+  const timeCodes = codesOf(timeNeedle)
 
   /** Level and time of the line text[start..end) by indexOf on the learned key names. */
   function quickAt(text: string, start: number, end: number): number {
     if (text.charCodeAt(start) !== 123) return -1
     // loggers write their keys in a fixed order: try the level as the first key before searching
-    const i = text.startsWith(levelNeedle, start + 1) ? start + 1 : text.indexOf(levelNeedle, start)
+    const i = startsAt(text, start + 1, levelCodes) ? start + 1 : text.indexOf(levelNeedle, start)
     if (i < 0 || i >= end) return -1
     let j = i + levelNeedle.length
     while (text.charCodeAt(j) === 32) j++
@@ -71,7 +73,7 @@ export function jsonParser(sample: string[] = []): RecordParser {
     }
     if (timeNeedle) {
       // the time key usually follows the level (pino: {"level":30,"time":…})
-      const k = text.charCodeAt(after) === 44 && text.startsWith(timeNeedle, after + 1) ? after + 1 : text.indexOf(timeNeedle, start)
+      const k = text.charCodeAt(after) === 44 && startsAt(text, after + 1, timeCodes) ? after + 1 : text.indexOf(timeNeedle, start)
       if (k >= 0 && k < end) {
         let p = k + timeNeedle.length
         while (text.charCodeAt(p) === 32) p++
@@ -123,4 +125,16 @@ export function jsonParser(sample: string[] = []): RecordParser {
     isStartAt: (text: string, start: number) => text.charCodeAt(start) === 123,
     scanAt: levelNeedle ? (text: string, start: number, end: number) => (text.charCodeAt(start) === 123 ? quickAt(text, start, end) : -2) : undefined,
   }
+}
+
+function codesOf(s: string): Int32Array {
+  const out = new Int32Array(s.length)
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i)
+  return out
+}
+
+/** text.startsWith(needle, at) for a needle given by its char codes: a short loop beats the builtin's call. */
+function startsAt(text: string, at: number, codes: Int32Array): boolean {
+  for (let k = 0; k < codes.length; k++) if (text.charCodeAt(at + k) !== codes[k]) return false
+  return true
 }

@@ -119,7 +119,8 @@ function yearFor(month: number, dayOfMonth: number): number {
 // The last line asked about (record-start tests and the parse read the same line twice).
 let memoLine = ''
 let memoAt = -1
-let memoTs = NaN
+// a typed array slot: a double in a module variable is boxed anew on every store (one per line)
+const memoTs = new Float64Array([NaN])
 let memoEnd = 0
 let memoSyslog = false
 // Minute cache: lines of one minute share "YYYY-MM-DD HH:MM".
@@ -132,13 +133,13 @@ export function leadingTime(s: string, i = 0): number {
   if (s === memoLine && i === memoAt) {
     timeEnd = memoEnd
     timeSyslog = memoSyslog
-    return memoTs
+    return memoTs[0]
   }
   timeSyslog = false
   const t = leadingTimeUncached(s, i)
   memoLine = s
   memoAt = i
-  memoTs = t
+  memoTs[0] = t
   memoEnd = timeEnd
   memoSyslog = timeSyslog
   return t
@@ -177,11 +178,17 @@ function leadingTimeUncached(s: string, i: number): number {
   return leadingTimeSlow(s, i)
 }
 
-const minuteCodes = new Int32Array(16)
-/** Does s at i start with the cached minute? Compared from the minute digits back: they change first. */
+// The cached minute's characters, one variable each (no array bounds checks on the hot path).
+let mc0 = -1, mc1 = -1, mc2 = -1, mc3 = -1, mc4 = -1, mc5 = -1, mc6 = -1, mc7 = -1
+let mc8 = -1, mc9 = -1, mc10 = -1, mc11 = -1, mc12 = -1, mc13 = -1, mc14 = -1, mc15 = -1
+/** Does s at i start with the cached minute? The digits that change first are compared first. */
 function sameMinute(s: string, i: number): boolean {
-  for (let k = 15; k >= 0; k--) if (s.charCodeAt(i + k) !== minuteCodes[k]) return false
-  return true
+  return (
+    s.charCodeAt(i + 15) === mc15 && s.charCodeAt(i + 14) === mc14 && s.charCodeAt(i + 12) === mc12 && s.charCodeAt(i + 11) === mc11 &&
+    s.charCodeAt(i + 9) === mc9 && s.charCodeAt(i + 8) === mc8 && s.charCodeAt(i + 6) === mc6 && s.charCodeAt(i + 5) === mc5 &&
+    s.charCodeAt(i + 3) === mc3 && s.charCodeAt(i + 2) === mc2 && s.charCodeAt(i + 1) === mc1 && s.charCodeAt(i) === mc0 &&
+    s.charCodeAt(i + 4) === mc4 && s.charCodeAt(i + 7) === mc7 && s.charCodeAt(i + 10) === mc10 && s.charCodeAt(i + 13) === mc13
+  )
 }
 
 function rememberMinute(s: string, i: number, ts: number): void {
@@ -193,7 +200,22 @@ function rememberMinute(s: string, i: number, ts: number): void {
     return
   }
   minuteKey = s.slice(i, i + 16)
-  for (let k = 0; k < 16; k++) minuteCodes[k] = s.charCodeAt(i + k)
+  mc0 = s.charCodeAt(i)
+  mc1 = s.charCodeAt(i + 1)
+  mc2 = s.charCodeAt(i + 2)
+  mc3 = s.charCodeAt(i + 3)
+  mc4 = s.charCodeAt(i + 4)
+  mc5 = s.charCodeAt(i + 5)
+  mc6 = s.charCodeAt(i + 6)
+  mc7 = s.charCodeAt(i + 7)
+  mc8 = s.charCodeAt(i + 8)
+  mc9 = s.charCodeAt(i + 9)
+  mc10 = s.charCodeAt(i + 10)
+  mc11 = s.charCodeAt(i + 11)
+  mc12 = s.charCodeAt(i + 12)
+  mc13 = s.charCodeAt(i + 13)
+  mc14 = s.charCodeAt(i + 14)
+  mc15 = s.charCodeAt(i + 15)
   const sec = d2(s, i + 17)
   minuteBase = ts - (sec > 0 ? sec : 0) * 1000 - (((ts % 1000) + 1000) % 1000)
 }
