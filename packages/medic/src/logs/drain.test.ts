@@ -39,6 +39,9 @@ describe('masking', () => {
     expect(maskMessage('getaddrinfo for mail.example.com failed')).toBe('getaddrinfo for <*> failed')
     expect(maskMessage('authentication failure; ruser= rhost=mail.example.com user=root')).toBe('authentication failure; ruser= rhost=<*> user=root')
     expect(maskMessage('opened file=/var/log/app.log')).toBe('opened file=<*>')
+    expect(maskMessage('chrome.exe - proxy.example.com:5070 open through proxy')).toBe('<*> - <*> open through proxy')
+    // an empty value is a value too
+    expect(maskMessage('connection from 1.2.3.4 () at Fri Jun 17 07:07:00 2005')).toBe(maskMessage('connection from 1.2.3.4 (a.example.net) at Mon Jun 20 03:40:59 2005'))
     expect(maskMessage('Registering class org.apache.hadoop.mapreduce.jobhistory.EventType for class org.apache.hadoop.mapreduce.v2.app.job.event.JobEventType'))
       .toBe('Registering class <*> for class <*>')
     // exception types name the event; a config key is not a class

@@ -239,7 +239,7 @@ const RE_CODE_WORD = /^(?:[A-Z][A-Z_]+|[a-z]+[A-Z][A-Za-z]*|[a-z]+_[a-z_]+)[,.;:
 /**
  * Are these words, seen at one position of otherwise equal templates, values of a variable? Yes
  * when a masked value also occurred there, when the word before names what follows ("user root",
- * "for alice", "host=db1"), or when there are many of them; never when they are states or names
+ * "for alice"), or when there are many of them; never when they are states or names
  * from the code. Without such a sign, a few different words are different events: "illegal
  * instruction" and "privileged instruction", "cache hit" and "cache miss".
  */
@@ -247,7 +247,6 @@ function looksVariable(words: Set<string>, before: string | undefined, manyValue
   if (words.has(WILDCARD)) return true
   for (const w of words) if (isCodeWord(w)) return false
   if (before !== undefined && NAMING.has(before.toLowerCase().replace(/[:=,]$/, ''))) return true
-  if (sameKey(words)) return true
   return words.size >= manyValues
 }
 
@@ -257,19 +256,6 @@ const NAMING = new Set([
   'host', 'hostname', 'node', 'server', 'client', 'peer', 'address', 'addr', 'ip', 'domain', 'device', 'interface', 'port', 'name', 'named', 'called', 'id',
   'file', 'path', 'dir', 'directory', 'table', 'database', 'db', 'schema', 'queue', 'topic', 'channel', 'bucket', 'key', 'service', 'job', 'task', 'container', 'pod', 'session', 'tenant', 'project', 'app', 'application', 'package', 'module', 'plugin',
 ])
-
-/** key=value words with one key ("user=root", "user=guest"): the key says it is a value. */
-function sameKey(words: Set<string>): boolean {
-  let key = ''
-  for (const w of words) {
-    const eq = w.indexOf('=')
-    if (eq <= 0) return false
-    const k = w.slice(0, eq)
-    if (key && k !== key) return false
-    key = k
-  }
-  return true
-}
 
 /** An enum-like constant (NEW, RUNNING) or a dotted name from the code (mapred.job.id). */
 function isCodeWord(t: string): boolean {

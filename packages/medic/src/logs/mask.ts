@@ -21,6 +21,8 @@ const DATE_WORDS = new Set(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Au
 
 const RE_HOST = /^[\[(<'"]?(?:[A-Za-z0-9-]+\.)+(?:com|net|org|io|edu|gov|mil|int|info|biz|local|localdomain|localhost|internal|lan|home|corp|intranet|dev|cloud|ai|app|co|us|uk|de|fr|jp|cn|ru|nl|eu)[\])>'",.;:]*$/i
 
+const RE_FILE_NAME = /^[\w-]+\.(?:exe|dll|so|sys|bin|sh|bat|py|js|ts|rb|jar|war|log|txt|csv|json|xml|ya?ml|conf|cfg|ini|pdf|png|jpe?g|gif|zip|gz|tar|tmp|dat|db|sock|pid)[,.;:)]?$/i
+
 /** The first 8 characters are hex letters (a-f): an id, not a word. */
 function isHexWord(t: string): boolean {
   for (let i = 0; i < 8; i++) {
@@ -45,6 +47,8 @@ export function maskToken(t: string): string {
     if (c === 58 /* : */ && t.charCodeAt(i + 1) === 47 && t.charCodeAt(i + 2) === 47) return WILDCARD // URL
   }
   if (!digit) {
+    // an empty value: "connection from 1.2.3.4 () at …"
+    if (t === '()' || t === '[]' || t === '{}' || t === '""' || t === "''") return WILDCARD
     // month and weekday names are parts of dates, not words of the message
     if (t.length === 3 && DATE_WORDS.has(t)) return WILDCARD
     if (eq > 0 && eq < t.length - 1) {
@@ -52,8 +56,8 @@ export function maskToken(t: string): string {
       const v = t.slice(eq + 1)
       if (v.length > 24 || v.charCodeAt(0) === 34 || v.charCodeAt(0) === 39 || v.indexOf('/') >= 0 || (v.indexOf('.') > 0 && RE_HOST.test(v))) return t.slice(0, eq + 1) + WILDCARD
     }
-    // a host name is a value ("getaddrinfo for mail.example.com")
-    if (t.indexOf('.') > 0 && RE_HOST.test(t)) return WILDCARD
+    // a host name or a file name is a value ("getaddrinfo for mail.example.com", "chrome.exe")
+    if (t.indexOf('.') > 0 && (RE_HOST.test(t) || RE_FILE_NAME.test(t))) return WILDCARD
     // hex ids that happen to have no digit ("bcffbebf.pdf") and base64-ish blobs
     if (t.length >= 8 && isHexWord(t)) return WILDCARD
     if (t.length >= 32 && /^[A-Za-z0-9+/_-]+=*$/.test(t)) return WILDCARD
@@ -73,7 +77,7 @@ export function maskToken(t: string): string {
   }
   // key:value with a plain name as key keeps its key ("mapResourceRequest:<memory:1024,")
   const colon = t.indexOf(':')
-  if (colon >= 2 && (eq < 0 || colon < eq) && RE_NAME.test(t.slice(0, colon))) return t.slice(0, colon + 1) + WILDCARD
+  if (colon >= 2 && (eq < 0 || colon < eq) && RE_NAME.test(t.slice(0, colon)) && !RE_HOST.test(t.slice(0, colon))) return t.slice(0, colon + 1) + WILDCARD
   return WILDCARD
 }
 

@@ -99,3 +99,26 @@ describe('multi-line records', () => {
     expect(records(text)).toHaveLength(4)
   })
 })
+
+describe('records of a timestamped format whose time does not parse', () => {
+  it('a line with the head of a timestamp starts a record; a line without one continues', () => {
+    const text = [
+      ...Array.from({ length: 20 }, (_, i) => `2026-11-22 01:59:${String(i + 10)},000 INFO app: tick ${i}`),
+      '2026-11-22 02:00:00,001 INFO app: start',
+      '2026-11-22 02:00:01,002 ERROR app: payload rejected:',
+      '{"id": 7,',
+      ' "name": "x"}',
+      // an hour that cannot be: the time does not parse, but this is a record of its own
+      '2026-11-22 25:00:02,003 INFO app: clock went wrong',
+      '2026-11-22 02:00:03,004 INFO app: next',
+    ].join('\n')
+    const r = records(text)
+    expect(r.slice(20).map((x) => x.line)).toEqual([21, 22, 25, 26])
+    expect(r[21].rest).toEqual(['{"id": 7,', ' "name": "x"}'])
+  })
+
+  it('HealthApp writes single-digit seconds: each line is its own record', () => {
+    const text = ['20171223-22:15:59:865|Step_LSC|30002312|onExtend:1514038560000 1 0 4', '20171223-22:16:0:119|Step_LSC|30002312|processHandleBroadcastAction', '20171223-22:16:0:150|Step_SPUtils|30002312| getTodayTotalDetailSteps = 1514038440000##7053'].join('\n')
+    expect(records(text).map((x) => x.line)).toEqual([1, 2, 3])
+  })
+})

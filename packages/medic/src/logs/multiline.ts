@@ -98,7 +98,9 @@ export class RecordAssembler {
         return true
       }
     }
-    if (strict) return this.addTrue(line)
+    // a line whose head has the shape of the record's timestamp is a record whose time did not
+    // parse ("20171223-22:16:0:119" after "20171223-22:15:59:865"), not a continuation
+    if (strict) return sameHeadShape(line, this.first!) ? false : this.addTrue(line)
     if (rest === null && RE_EXC_HEADER.test(line) && this.pendingLevel() >= LEVEL.error && !RE_EXC_HEADER.test(this.first!)) {
       return this.addTrue(line)
     }
@@ -126,4 +128,17 @@ export class RecordAssembler {
     this.inPyTraceback = false
     this.sink(first, rest, this.line)
   }
+}
+
+/** Do the first ten characters of a and b agree: a digit where the other has one, else the same character? */
+function sameHeadShape(a: string, b: string): boolean {
+  if (a.length < 10 || b.length < 10) return false
+  for (let i = 0; i < 10; i++) {
+    const x = a.charCodeAt(i)
+    const y = b.charCodeAt(i)
+    const dx = x >= 48 && x <= 57
+    const dy = y >= 48 && y <= 57
+    if (dx !== dy || (!dx && x !== y)) return false
+  }
+  return true
 }

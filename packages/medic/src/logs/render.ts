@@ -74,6 +74,8 @@ export interface RenderOptions {
   minLevel: number
   groupId?: string
   color: boolean
+  /** --since/--until were given (events without a timestamp cannot be placed, and are kept). */
+  timeFiltered?: boolean
 }
 
 export function selectGroups(a: Analysis, o: RenderOptions): GroupStats[] {
@@ -129,6 +131,7 @@ export function logsText(a: Analysis, findings: LogFinding[], o: RenderOptions):
     lines.push(`  ${s.name}  ${c.dim(`${s.format}, ${n(s.lines)} lines, ${n(s.bytes)} bytes`)}${probs.length ? '  ' + c.yellow(probs.join('; ')) : ''}`)
   }
   if (t.first === t.first) lines.push(`  ${fmtTime(t.first)} → ${fmtTime(t.last)}${a.filtered ? c.dim(`  (${n(a.filtered)} events outside the filters)`) : ''}`)
+  if (t.untimed > 0 && o.timeFiltered) lines.push(c.yellow(`  ${n(t.untimed)} events without a timestamp are kept: --since/--until cannot place them`))
   lines.push('')
   const rate = pct(t.errors, t.events)
   const errPerMin = new Map<number, number>()

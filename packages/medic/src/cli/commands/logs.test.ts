@@ -96,6 +96,8 @@ describe('medic logs', () => {
     const known = JSON.parse(json.out).findings.find((x: { id: string }) => x.id === 'logs.known-error')
     expect(known.evidence[0].observed).toContain('2× (')
     expect(known.evidence[0].observed).toContain('lines without timestamps')
+    const since = await medic(['logs', f, '--since', '10m', '--no-color'])
+    expect(since.out).toContain('3 events without a timestamp are kept: --since/--until cannot place them')
     for (const args of [[f], [f, '--emit', 'records'], [f, '--level', 'info']]) {
       const r = await medic(['logs', ...args])
       expect(r.err).not.toContain('internal error')
