@@ -278,7 +278,13 @@ export const timestampedParser: RecordParser = {
     if (!((c >= 48 && c <= 57) || c === 91 || (c >= 65 && c <= 90))) return -2
     const ts = leadingTime(text, start)
     if (ts !== ts) return -2
-    if (!levelWordAfterTime(text, end, ts)) header(text, start, end, ts)
+    if (levelWordAfterTime(text, end)) {
+      // the time straight to the slot: a store to the module's hTs would box it, once per line
+      quick.ts = ts
+      quick.msg = hMsg
+      return hLevel
+    }
+    header(text, start, end, ts)
     quick.ts = hTs
     quick.msg = hMsg
     return hLevel || -1
@@ -288,9 +294,10 @@ export const timestampedParser: RecordParser = {
 /**
  * header()'s answer, without its token loop, for the common shape `<time> LEVEL message`: one
  * space after the timestamp just read (timeEnd), an upper-case level word, a space. False when the
- * line has another shape (then header() reads it).
+ * line has another shape (then header() reads it). Sets the level, message start and tag; the
+ * time is the caller's (hTs is left as it was).
  */
-function levelWordAfterTime(line: string, end: number, ts: number): boolean {
+function levelWordAfterTime(line: string, end: number): boolean {
   const p = timeEnd
   if (timeSyslog || line.charCodeAt(p) !== 32) return false
   const a = p + 1
@@ -303,7 +310,6 @@ function levelWordAfterTime(line: string, end: number, ts: number): boolean {
   if (q - a < 3 || q - a > 11 || q >= end || line.charCodeAt(q) !== 32) return false
   const lv = levelAt(line, a, q)
   if (lv === 0) return false
-  hTs = ts
   hTag = -1
   hLevel = lv
   while (q < end && isSep(line.charCodeAt(q))) q++
