@@ -19,7 +19,22 @@ export default [
     // instead of each being one more small file to load
     preserveEntrySignatures: 'allow-extension',
     external: [/^node:/, 'pg', 'pg-native', 'mysql2', 'mysql2/promise', 'ioredis', 'jose', 'undici'],
-    output: { dir: 'dist', entryFileNames: 'medic.js', chunkFileNames: 'medic-[name]-[hash].js', format: 'esm' },
+    output: {
+      dir: 'dist',
+      entryFileNames: 'medic.js',
+      chunkFileNames: 'medic-[name]-[hash].js',
+      format: 'esm',
+      // fewer, larger chunks (each file costs its own load): the small helpers nearly every command
+      // shares, and the config reader with its YAML parser and schemas (all but `medic jwt` and
+      // `--version` read a config). A group takes its modules' imports along: errors.js goes with
+      // the helpers, or the entry would load the config chunk for it.
+      codeSplitting: {
+        groups: [
+          { name: 'shared', priority: 2, test: /node_modules[\\/]picocolors[\\/]|dist[\\/](util[\\/](duration|map-strings)|engine[\\/](redact|errors)|config[\\/](resolve|dotenv))\.js/ },
+          { name: 'config', priority: 1, test: /node_modules[\\/](yaml|zod)[\\/]|dist[\\/]config[\\/](load|schema|targets|interpolate)\.js|embedding-models\.js/ },
+        ],
+      },
+    },
     logLevel: 'warn',
   },
   {

@@ -1,6 +1,7 @@
 /** `medic check <family|check|finding|target>...`: just those checks (options: ../program.ts). */
 import type { RunContext } from '../program.js'
-import { executePlan, loadTargets, selectChecks, type CommonOptions } from '../pipeline.js'
+import { executePlan, selectChecks, type CommonOptions } from '../pipeline.js'
+import { loadTargets } from '../targets.js'
 
 export async function run({ io, setExit }: RunContext, selectors: string[], opts: CommonOptions): Promise<void> {
   const loaded = await loadTargets(opts, io)

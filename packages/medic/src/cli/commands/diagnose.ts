@@ -5,7 +5,8 @@ import type { CliIO } from '../io.js'
 import type { RunContext } from '../program.js'
 import { authSchema, jwtSchema } from '../../config/schema.js'
 import { resolveTargets } from '../../config/resolve.js'
-import { executePlan, loadTargets, placeTargets, selectChecks, type CommonOptions, type Loaded } from '../pipeline.js'
+import { executePlan, selectChecks, type CommonOptions } from '../pipeline.js'
+import { loadTargets, placeTargets, type Loaded } from '../targets.js'
 
 export async function run({ io, setExit }: RunContext, symptom: string | undefined, opts: CommonOptions & { token?: string }): Promise<void> {
   const loaded = withToken(await loadTargets(opts, io), opts.token, io.env)

@@ -4,7 +4,7 @@ import { resolve } from 'node:path'
 import { UserError } from '../../engine/errors.js'
 import type { CliIO } from '../io.js'
 import type { RunContext } from '../program.js'
-import { loadTargets } from '../pipeline.js'
+import { loadTargets } from '../targets.js'
 
 const HEADER = `# medic.yaml, written by \`medic init\` from what it discovered.
 # Values read from the environment stay \${VAR} references: keep secrets out of this file.
