@@ -51,9 +51,9 @@ describe('masking', () => {
     expect(maskMessage('onReceive action: android.intent.action.SCREEN_ON')).toBe('onReceive action: android.intent.action.SCREEN_ON')
   })
 
-  it("a request's route after its method stays (5xx per endpoint), other paths are masked", () => {
+  it("an access-log event keeps its route (5xx per endpoint); a quoted request line inside a message is data", () => {
     expect(maskMessage('GET /api/orders 500 Internal Server Error')).toBe('GET /api/orders <*> Internal Server Error')
-    expect(maskMessage('"POST /login HTTP/1.1" 401')).toBe('"POST /login <*>')
+    expect(maskMessage('"POST /login HTTP/1.1" 401')).toBe('"POST <*>')
   })
 
   it('key:value keeps its key when the key is a plain name', () => {
@@ -82,6 +82,19 @@ describe('templates', () => {
   it('a word with three or more values at one position is a variable (user names)', () => {
     const ids = groupIds(['Invalid user webmaster from 1.2.3.4', 'Invalid user test from 1.2.3.5', 'Invalid user oracle from 1.2.3.6', 'Invalid user admin from 1.2.3.7'])
     expect(new Set(ids).size).toBe(1)
+  })
+
+  it('key=value words: three or more values make a variable, two may be two events', () => {
+    const many = groupIds(['authentication failure; rhost=1.2.3.4 user=root', 'authentication failure; rhost=1.2.3.5 user=ftp', 'authentication failure; rhost=1.2.3.6 user=sshd'])
+    expect(new Set(many).size).toBe(1)
+    const two = groupIds(['authentication failure; rhost=1.2.3.4 user=root', 'authentication failure; rhost=1.2.3.5 user=guest'])
+    expect(new Set(two).size).toBe(2)
+    expect(maskMessage('vis=40000500 mask=ffffffff')).toBe('vis=<*> mask=<*>')
+  })
+
+  it('a verb after "to" is not a value: "Took 19.05 seconds to spawn" and "to destroy" are two events', () => {
+    const ids = groupIds(['Took 19.05 seconds to spawn the instance on the hypervisor.', 'Took 1.03 seconds to destroy the instance on the hypervisor.'])
+    expect(new Set(ids).size).toBe(2)
   })
 
   it('states (ALL_CAPS) and names from the code (camelCase, dotted) define the event', () => {

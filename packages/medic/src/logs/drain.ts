@@ -247,15 +247,31 @@ function looksVariable(words: Set<string>, before: string | undefined, manyValue
   if (words.has(WILDCARD)) return true
   for (const w of words) if (isCodeWord(w)) return false
   if (before !== undefined && NAMING.has(before.toLowerCase().replace(/[:=,]$/, ''))) return true
+  // key=value words: the key says it is a value, three values that it varies ("user=root",
+  // "user=ftp", "user=sshd"); two may be two events ("user=root" and "user=guest")
+  if (words.size >= 3 && sameKey(words)) return true
   return words.size >= manyValues
 }
 
 // words after which a value comes: who, where, what it is called
 const NAMING = new Set([
-  'user', 'users', 'username', 'login', 'logname', 'account', 'uid', 'gid', 'group', 'owner', 'by', 'for', 'from', 'to', 'on', 'at',
+  'user', 'users', 'username', 'login', 'logname', 'account', 'uid', 'gid', 'group', 'owner', 'by', 'for', 'from', 'on', 'at',
   'host', 'hostname', 'node', 'server', 'client', 'peer', 'address', 'addr', 'ip', 'domain', 'device', 'interface', 'port', 'name', 'named', 'called', 'id',
   'file', 'path', 'dir', 'directory', 'table', 'database', 'db', 'schema', 'queue', 'topic', 'channel', 'bucket', 'key', 'service', 'job', 'task', 'container', 'pod', 'session', 'tenant', 'project', 'app', 'application', 'package', 'module', 'plugin',
 ])
+
+/** Do all the words read key=value with one key? */
+function sameKey(words: Set<string>): boolean {
+  let key = ''
+  for (const w of words) {
+    const eq = w.indexOf('=')
+    if (eq <= 0) return false
+    const k = w.slice(0, eq)
+    if (key && k !== key) return false
+    key = k
+  }
+  return true
+}
 
 /** An enum-like constant (NEW, RUNNING) or a dotted name from the code (mapred.job.id). */
 function isCodeWord(t: string): boolean {

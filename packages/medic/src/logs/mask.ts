@@ -54,7 +54,7 @@ export function maskToken(t: string): string {
     if (eq > 0 && eq < t.length - 1) {
       // key=value: keep the key, mask a long or quoted value
       const v = t.slice(eq + 1)
-      if (v.length > 24 || v.charCodeAt(0) === 34 || v.charCodeAt(0) === 39 || v.indexOf('/') >= 0 || (v.indexOf('.') > 0 && RE_HOST.test(v))) return t.slice(0, eq + 1) + WILDCARD
+      if (v.length > 24 || v.charCodeAt(0) === 34 || v.charCodeAt(0) === 39 || v.indexOf('/') >= 0 || (v.length >= 8 && isHexWord(v)) || (v.indexOf('.') > 0 && RE_HOST.test(v))) return t.slice(0, eq + 1) + WILDCARD
     }
     // a host name or a file name is a value ("getaddrinfo for mail.example.com", "chrome.exe")
     if (t.indexOf('.') > 0 && (RE_HOST.test(t) || RE_FILE_NAME.test(t))) return WILDCARD
@@ -109,8 +109,8 @@ export function maskTokens(message: string): string[] {
     if (m !== WILDCARD && n > 0) {
       const prev = out[n - 1]
       const c = t.charCodeAt(0)
-      // a path is a variable ("adding path spec: /ws/*", "com.app/.ui.Main"), except a request's
-      // route after its method
+      // a path is a variable ("adding path spec: /ws/*", "com.app/.ui.Main"), except the route of an
+      // access-log event, after its bare method
       if ((c === 47 ? t.length > 1 : t.indexOf('/', 1) > 0 && t.indexOf('=') < 0) && !RE_METHOD.test(prev)) m = WILDCARD
       // a unit belongs to the number before it ("93.0 B" and "5.2 KB" are one kind of size)
       else if (prevNumber && RE_UNIT.test(t)) m = WILDCARD
@@ -125,7 +125,9 @@ export function maskTokens(message: string): string[] {
   return out
 }
 
-const RE_METHOD = /^["'(]?(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|CONNECT|TRACE)$/
+// bare: the request line medic writes for an access-log event ("GET /api/orders 502 Bad Gateway");
+// a quoted one inside a message ('"GET /v2/…/servers HTTP/1.1" status: 200') is data
+const RE_METHOD = /^(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|CONNECT|TRACE)$/
 const RE_UNIT = /^(?:[KMGTP]i?B|[kKMGT]b|B|bytes?|ms|us|µs|ns|s|secs?|seconds?|mins?|minutes?|h|hours?|%)[,.;:)\]]*$/
 const RE_CLASS_NAME = /^(?:[a-z_][\w]*\.){2,}[A-Z][\w$]*[a-z][\w$]*[,.;:)\]]*$/
 const RE_THROWABLE = /(?:Exception|Error|Throwable)[,.;:)\]]*$/
