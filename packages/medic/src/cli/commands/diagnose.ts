@@ -10,8 +10,8 @@ import { loadTargets, placeTargets, type Loaded } from '../targets.js'
 
 export async function run({ io, setExit }: RunContext, symptom: string | undefined, opts: CommonOptions & { token?: string }): Promise<void> {
   const loaded = withToken(await loadTargets(opts, io), opts.token, io.env)
-  const runbooks = loadRunbooks(loaded.config, loaded.baseDir)
   if (symptom !== undefined) {
+    const runbooks = loadRunbooks(loaded.config, loaded.baseDir)
     const runbook = runbooks.find(symptom)
     if (!runbook) throw new UserError(`unknown symptom "${symptom}"`, `Known symptoms: ${symptomNames(runbooks).join(', ')}.`)
     const plan = selectChecks([], loaded.targets).filter((p) => runbook.wants(p.check))
@@ -19,6 +19,9 @@ export async function run({ io, setExit }: RunContext, symptom: string | undefin
     setExit(exitCode)
     return
   }
+  // No runbook ranks anything without a symptom: the team's own are still read, so a broken one is
+  // reported as before; the built-in ones (checked by the tests) are not parsed for nothing (~0.1 s).
+  if (loaded.config.runbooks !== undefined) loadRunbooks(loaded.config, loaded.baseDir)
   const { exitCode } = await executePlan(selectChecks([], loaded.targets), loaded, opts, io)
   setExit(exitCode)
 }
