@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Start-up time of the medic CLI: wall time of whole processes for the commands people run most,
-// median of N runs, the builds compared run alternately (so a busy machine hurts both alike).
+// Start-up time of the medic CLI: wall and CPU time of whole processes for the commands people run
+// most, median of N runs, the builds compared run alternately (so a busy machine hurts both alike).
 // Run after `npm run build`:
 //   node bench/startup.mjs [runs] [other/bin/medic.js ...]
 // e.g. compare with an older commit built elsewhere:
@@ -53,6 +53,16 @@ function once(bin, c) {
   return ms
 }
 
+// CPU time (user + system) of the same run, from bash's `times` (children's line): on a busy
+// machine it moves much less than wall time.
+function cpuOnce(bin, c) {
+  const script = '"$0" "$@" >/dev/null 2>&1; times'
+  const r = spawnSync('bash', ['-c', script, process.execPath, bin, ...c.args], { cwd: c.cwd ?? dir, env, encoding: 'utf8' })
+  const m = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/.exec(r.stdout.trim().split('\n')[1] ?? '')
+  if (!m) throw new Error(`${bin} ${c.name}: no times: ${r.stdout}${r.stderr}`)
+  return (Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4])) * 1000
+}
+
 const baseline = []
 for (let i = 0; i < runs; i++) {
   const t0 = performance.now()
@@ -60,18 +70,23 @@ for (let i = 0; i < runs; i++) {
   baseline.push(performance.now() - t0)
 }
 console.log(`node -e 0: ${median(baseline).toFixed(0)} ms (median of ${runs})`)
-const header = ['command', ...bins.map((b, i) => (i === 0 ? 'this build' : `build ${i}`))]
+const header = ['command', ...bins.flatMap((b, i) => (i === 0 ? ['this build', 'cpu'] : [`build ${i}`, 'cpu']))]
 const rows = []
 for (const c of cases) {
-  const samples = bins.map(() => [])
+  const wall = bins.map(() => [])
+  const cpu = bins.map(() => [])
   for (let i = 0; i < runs; i++) {
     // alternate the order too, so neither build always runs second
     const order = i % 2 ? [...bins.keys()].reverse() : [...bins.keys()]
-    for (const b of order) samples[b].push(once(bins[b], c))
+    for (const b of order) {
+      wall[b].push(once(bins[b], c))
+      cpu[b].push(cpuOnce(bins[b], c))
+    }
   }
-  rows.push([c.name, ...samples.map((s) => `${median(s).toFixed(0)} ms`)])
+  rows.push([c.name, ...bins.flatMap((_, b) => [`${median(wall[b]).toFixed(0)} ms`, `${median(cpu[b]).toFixed(0)} ms`])])
 }
-for (const [i, b] of bins.entries()) console.log(`${header[i + 1]}: ${b}`)
+for (const [i, b] of bins.entries()) console.log(`${i === 0 ? 'this build' : `build ${i}`}: ${b}`)
+console.log(`wall time and CPU time (user + system), medians of ${runs} runs`)
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
 for (const r of [header, ...rows]) console.log(r.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  '))
 rmSync(dir, { recursive: true, force: true })
