@@ -69,6 +69,26 @@ describe('discovery', () => {
     }
   })
 
+  it("compose's own tags (!reset, !override) are read without a warning on stderr", async () => {
+    const cwd = fresh()
+    const srv: Server = createServer((s) => s.destroy())
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r))
+    const port = (srv.address() as { port: number }).port
+    writeFileSync(join(cwd, 'compose.yaml'), `services:\n  cache:\n    image: redis:7\n    ports: !override ["${port}:6379"]\n  app:\n    image: myapp\n    ports: !reset []\n`)
+    const warnings: string[] = []
+    const onWarning = (w: Error) => warnings.push(w.message)
+    process.on('warning', onWarning)
+    try {
+      const found = await discover(cwd, {}, { ports: [] })
+      await new Promise((r) => setImmediate(r))
+      expect(warnings).toEqual([])
+      expect(found.sources.cache).toBe('compose service cache')
+    } finally {
+      process.off('warning', onWarning)
+      srv.close()
+    }
+  })
+
   it('puts the migrations found in the project files on the database target', async () => {
     const cwd = fresh()
     mkdirSync(join(cwd, 'alembic', 'versions'), { recursive: true })

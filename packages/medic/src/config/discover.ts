@@ -94,7 +94,8 @@ function findCompose(cwd: string): string | undefined {
 /** Services of a compose file whose image names a datastore, with their published port. */
 function composeServices(file: string): { name: string; kind: 'postgres' | 'mysql' | 'redis' | 'qdrant'; port?: number }[] {
   try {
-    const doc = parseYaml(readFileSync(file, 'utf8')) as { services?: Record<string, { image?: string; ports?: unknown[] }> }
+    // Compose's own tags (!reset, !override) are fine: never let the YAML library warn on stderr
+    const doc = parseYaml(readFileSync(file, 'utf8'), { logLevel: 'error' }) as { services?: Record<string, { image?: string; ports?: unknown[] }> }
     const out: { name: string; kind: 'postgres' | 'mysql' | 'redis' | 'qdrant'; port?: number }[] = []
     for (const [name, svc] of Object.entries(doc?.services ?? {})) {
       const image = String(svc?.image ?? name).toLowerCase()
