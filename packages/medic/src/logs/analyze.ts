@@ -111,9 +111,9 @@ export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
     const defaultService = src.service ?? (src.kind === 'file' ? basename(src.path!).replace(/(\.\d+)?(\.gz)?$/, '').replace(/\.(log|txt|json|jsonl|out|err)$/, '') : src.kind === 'stdin' ? 'stdin' : '')
     const format = src.format ?? o.format
     if (inRanges(src)) {
-      const onBytes = (n: number) => {
+      const onBytes = (n: number, lines: number) => {
         bytesSoFar += n
-        o.onProgress?.({ bytes: bytesSoFar, totalBytes, lines: linesSoFar, source: src.name })
+        o.onProgress?.({ bytes: bytesSoFar, totalBytes, lines: linesSoFar + lines, source: src.name })
       }
       if (await scanInRanges({ settings, tally, grouper, sink, format, onBytes }, src, si, report, defaultService, jobs)) {
         linesSoFar += report.lines

@@ -148,6 +148,26 @@ describe('ranges side by side give the single pass', () => {
   })
 })
 
+describe('progress while reading in ranges', () => {
+  it('counts up to the file size, never past it, with lines read so far', async () => {
+    const f = write('progress.log', gen('plain', 40_000))
+    const seen: { bytes: number; totalBytes: number; lines: number }[] = []
+    const a = await analyze({ sources: [{ file: f }], cwd: dir, jobs: 2, parallelMinBytes: 1, onProgress: (p) => seen.push(p) })
+    expect(a.sources[0].ranges).toBe(2)
+    expect(seen.length).toBeGreaterThan(1)
+    const total = seen[0].totalBytes
+    for (let i = 1; i < seen.length; i++) {
+      expect(seen[i].bytes).toBeGreaterThanOrEqual(seen[i - 1].bytes)
+      expect(seen[i].bytes).toBeLessThanOrEqual(total)
+    }
+    const last = seen[seen.length - 1]
+    expect(last.bytes).toBeGreaterThan(total * 0.9)
+    // the estimate of lines read so far ends near the real count
+    expect(last.lines).toBeGreaterThan(a.sources[0].lines * 0.8)
+    expect(last.lines).toBeLessThan(a.sources[0].lines * 1.2)
+  })
+})
+
 describe('read in one pass', () => {
   it('a file without timestamps (no exact cut)', async () => {
     const text = gen('plain', 30_000, 3).replace(/^2026-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} /gm, '')

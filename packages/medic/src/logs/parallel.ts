@@ -51,6 +51,7 @@ export interface RangeRun {
   /** The sink of the main thread's own ranges (into the grouper). */
   sink: GroupSink
   format?: string
+  /** Progress: bytes newly accounted for, and the lines read so far in the whole file (estimated). */
   onBytes?: (n: number, lines: number) => void
 }
 
@@ -75,27 +76,36 @@ export async function scanInRanges(run: RangeRun, src: ResolvedSource, si: numbe
       }),
   )
   const part = (): SourceReport => ({ ...report, bytes: 0, lines: 0, records: 0, problems: { ...report.problems } })
-  const read = (scan: { push(b: Buffer): void }, r: SourceReport, a: number, b: number) =>
+  // Progress: the main range stands for the whole file (the workers read theirs at about the same
+  // pace); a range read again here after a worker gave up adds nothing
+  let mainLen = Math.ceil(size / jobs)
+  let shown = 0
+  const read = (scan: { push(b: Buffer): void; readonly lines: number }, r: SourceReport, a: number, b: number, main = false) =>
     readRange(path, a, b, (chunk) => {
       r.bytes += chunk.length
       scan.push(chunk)
-      run.onBytes?.(chunk.length * (workers.length + 1), 0)
+      if (!main || !run.onBytes) return
+      const share = Math.min(1, r.bytes / mainLen)
+      const est = Math.round(share * size)
+      run.onBytes(est - shown, Math.round((scan.lines * size) / mainLen))
+      shown = est
     })
 
   const r0 = part()
   const scan0 = scanSource(run.settings, run.tally, si, r0, defaultService, run.sink, { format: run.format })
   const head = Math.min(size, CHUNK_BYTES)
-  read(scan0, r0, 0, head)
+  read(scan0, r0, 0, head, true)
   const parser = scan0.parser
   const cuts = parser ? findSplits(path, size, parser, jobs) : []
   const bounds = [0, ...cuts.filter((c) => c >= head), size]
+  mainLen = bounds[1]
   for (let k = 1; k < workers.length + 1; k++) {
     if (k < bounds.length - 1) {
       const job: RangeJob = { path, start: bounds[k], end: bounds[k + 1], si, defaultService, format: parser!.name, sample: scan0.sample, settings: withoutCallback(run.settings) }
       workers[k - 1].postMessage(job)
     } else void workers[k - 1].terminate()
   }
-  read(scan0, r0, head, bounds[1])
+  read(scan0, r0, head, bounds[1], true)
   scan0.end()
   add(report, r0)
   report.format = r0.format
