@@ -109,11 +109,24 @@ const RE_COMPACT2 = /^(\d{4})(\d{2})(\d{2})-(\d\d?):(\d\d?):(\d\d?)(?::(\d{1,3})
 const RE_MD = /^(\d{2})-(\d{2}) (\d\d:\d\d:\d\d(?:\.\d+)?)/ // Android 03-17 16:13:38.811
 const RE_EPOCH = /^(\d{10}|\d{13})(?:\.(\d+))?\b/
 
+// yearFor's answers, per month and day (a syslog file asks the same few days on every line)
+const yearCache = new Map<number, number>()
+let yearCacheAt = 0
+
 function yearFor(month: number, dayOfMonth: number): number {
   // Syslog omits the year: this year, unless that lands more than a day in the future.
-  const now = new Date()
-  const y = now.getFullYear()
-  return Date.UTC(y, month, dayOfMonth) > now.getTime() + 86_400_000 ? y - 1 : y
+  const t = Date.now()
+  if (t - yearCacheAt > 3_600_000) {
+    yearCache.clear()
+    yearCacheAt = t
+  }
+  const key = month * 32 + dayOfMonth
+  const hit = yearCache.get(key)
+  if (hit !== undefined) return hit
+  const y = new Date(t).getFullYear()
+  const out = Date.UTC(y, month, dayOfMonth) > t + 86_400_000 ? y - 1 : y
+  yearCache.set(key, out)
+  return out
 }
 
 // The last line asked about (record-start tests and the parse read the same line twice).
@@ -316,7 +329,21 @@ function rareDigits(s: string, i: number, bracket: boolean): number {
   return NaN
 }
 
+// The minute of the last syslog time ("Jun 14 15:16") and its epoch ms: lines of one minute
+// skip the regexes
+let sysKey = ''
+let sysBase = NaN
+
 function rareWords(s: string, i: number, bracket: boolean): number {
+  if (!bracket && sysKey !== '' && s.startsWith(sysKey, i) && s.charCodeAt(i + 12) === 58 && s.charCodeAt(i + 15) === 32 && !isDigit(s.charCodeAt(i + 16))) {
+    const sec = d2(s, i + 13)
+    if (sec >= 0) {
+      timeEnd = i + 15
+      timeSyslog = true
+      zoneMs = NaN
+      return sysBase + sec * 1000
+    }
+  }
   const sub = i === 0 ? s : s.slice(i)
   let m = RE_APACHE_ERR.exec(sub)
   if (m) {
@@ -331,7 +358,13 @@ function rareWords(s: string, i: number, bracket: boolean): number {
     const c = clock(m[3], 0)
     rest(s, i, m, bracket)
     timeSyslog = !bracket
-    return combine(day(yearFor(mo, +m[2]), mo + 1, +m[2]), c)
+    const ts = combine(day(yearFor(mo, +m[2]), mo + 1, +m[2]), c)
+    // remember the minute of a plain "Mmm dd hh:mm:ss " time (no year, no fraction after it)
+    if (!bracket && m[0].length === 15 && s.charCodeAt(i + 15) === 32 && !isDigit(s.charCodeAt(i + 16))) {
+      sysKey = s.slice(i, i + 12)
+      sysBase = ts - d2(s, i + 13) * 1000
+    } else sysKey = ''
+    return ts
   }
   return NaN
 }
