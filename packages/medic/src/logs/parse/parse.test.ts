@@ -167,6 +167,16 @@ describe('timestamps', () => {
     expect(timeValue('2026-11-22T02:00:00.123Z')).toBe(T)
     expect(Number.isNaN(leadingTime('no time here'))).toBe(true)
   })
+  it('syslog times of one minute (cached) read as the first one did; a year after the time is Apache', () => {
+    const first = leadingTime('Jun 14 15:16:01 combo sshd(pam_unix)[19939]: check pass; user unknown')
+    const next = leadingTime('Jun 14 15:16:42 combo sshd(pam_unix)[19940]: check pass; user unknown')
+    expect(next - first).toBe(41_000)
+    const d = new Date(first)
+    expect([d.getMonth(), d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds()]).toEqual([5, 14, 15, 16, 1])
+    // the same minute with a year after it is an Apache error-log time, not a cached syslog one
+    expect(new Date(leadingTime('Jun 14 15:16:05 2005] [error] x')).getFullYear()).toBe(2005)
+    expect(leadingTime('Jun 14 15:17:00 combo x') - first).toBe(59_000)
+  })
   it('property: any ISO instant round-trips, with or without the minute cache', () => {
     fc.assert(
       fc.property(fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2099, 0, 1) }), fc.integer({ min: 0, max: 59_999 }), (base, delta) => {
