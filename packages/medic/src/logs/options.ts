@@ -2,7 +2,6 @@
 import { existsSync } from 'node:fs'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { readDotEnv } from '../config/dotenv.js'
-import { defaultConfig, loadConfigFile } from '../config/load.js'
 import { buildRedactor } from '../config/resolve.js'
 import type { MedicConfig } from '../config/schema.js'
 import type { Redactor } from '../engine/redact.js'
@@ -50,7 +49,8 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 10_000
  */
 export function redactorFor(config: MedicConfig | undefined, configVars: Record<string, string | undefined> | undefined, cwd: string, env: Record<string, string | undefined>): Redactor {
   const vars = { ...readDotEnv(resolve(cwd, '.env')).values, ...(configVars ?? {}), ...env }
-  return buildRedactor(config ?? defaultConfig(), vars)
+  // no medic.yaml: nothing in a config to mask (the YAML reader and schemas stay unloaded)
+  return buildRedactor(config ?? ({} as MedicConfig), vars)
 }
 
 export function parseLevel(text: string): number {
@@ -70,12 +70,12 @@ export interface SourceArgs {
  * Sources from the arguments (`-` is stdin), `--command`, else `logs:` of medic.yaml, else stdin
  * when it is piped. None at all is a usage error.
  */
-export function sourcesFrom(
+export async function sourcesFrom(
   o: SourceArgs,
   cwd: string,
   env: Record<string, string | undefined>,
   stdinIsTTY: boolean,
-): { specs: SourceSpec[]; deploys: { at: string; what: string }[]; redactor: Redactor } {
+): Promise<{ specs: SourceSpec[]; deploys: { at: string; what: string }[]; redactor: Redactor }> {
   const specs: SourceSpec[] = []
   for (const s of o.sources) specs.push(s === '-' ? { stdin: true, format: o.inputFormat } : { file: s, format: o.inputFormat })
   for (const c of o.command ?? []) specs.push({ command: c, format: o.inputFormat })
@@ -84,6 +84,7 @@ export function sourcesFrom(
   let configVars: Record<string, string | undefined> | undefined
   const configPath = o.config ?? (existsSync(resolve(cwd, 'medic.yaml')) ? 'medic.yaml' : undefined)
   if (configPath) {
+    const { loadConfigFile } = await import('../config/load.js')
     const loaded = loadConfigFile(resolve(cwd, configPath), env)
     deploys = loaded.config.deploys
     config = loaded.config

@@ -104,7 +104,7 @@ export async function run({ io, setExit }: RunContext, sources: string[], opts: 
   const groupId = opts.group?.toLowerCase()
   if (groupId !== undefined && !/^[0-9a-f]{1,10}$/.test(groupId)) throw new UserError(`--group "${opts.group}" is not a group id`, 'Group ids are the 10 hex digits shown by `medic logs <source>`; the first few digits are enough.')
   const deadline = commandDeadline(opts.timeout, Boolean(opts.follow))
-  const { specs, deploys, redactor } = sourcesFrom({ sources, command: opts.command, config: opts.config, inputFormat: opts.inputFormat }, io.cwd, io.env, Boolean((io.stdin as { isTTY?: boolean }).isTTY))
+  const { specs, deploys, redactor } = await sourcesFrom({ sources, command: opts.command, config: opts.config, inputFormat: opts.inputFormat }, io.cwd, io.env, Boolean((io.stdin as { isTTY?: boolean }).isTTY))
   // Everything written passes through diagnose's redaction: known secret values (config, env,
   // .env) and credential patterns.
   const out = (text: string) => io.stdout(redactor.redact(text))

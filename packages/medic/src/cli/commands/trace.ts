@@ -37,7 +37,7 @@ export async function run({ io, setExit }: RunContext, rawId: string, sources: s
   const json = opts.json || opts.format === 'json'
   const range = timeRange(opts.since, opts.until)
   const deadline = commandDeadline(opts.timeout, false)
-  const { specs, redactor } = sourcesFrom({ sources, command: opts.command, config: opts.config, inputFormat: opts.inputFormat }, io.cwd, io.env, Boolean((io.stdin as { isTTY?: boolean }).isTTY))
+  const { specs, redactor } = await sourcesFrom({ sources, command: opts.command, config: opts.config, inputFormat: opts.inputFormat }, io.cwd, io.env, Boolean((io.stdin as { isTTY?: boolean }).isTTY))
   const progress = opts.progress === false ? progressBar(io.stderr, false) : progressBar((s) => io.stderr(redactor.redact(s)), io.stderrIsTTY)
   let r
   try {
