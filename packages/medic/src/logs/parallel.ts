@@ -96,7 +96,7 @@ export async function scanInRanges(run: RangeRun, src: ResolvedSource, si: numbe
   const head = Math.min(size, CHUNK_BYTES)
   read(scan0, r0, 0, head, true)
   const parser = scan0.parser
-  const cuts = parser ? findSplits(path, size, parser, jobs) : []
+  const cuts = parser && !scan0.prefixed ? findSplits(path, size, parser, jobs) : []
   const bounds = [0, ...cuts.filter((c) => c >= head), size]
   mainLen = bounds[1]
   for (let k = 1; k < workers.length + 1; k++) {

@@ -15,6 +15,7 @@ import { LineSplitter } from './lines.js'
 import { RecordAssembler } from './multiline.js'
 import { newEvent, quick, type RecordParser } from './parse/parser.js'
 import { plainParser } from './parse/plain.js'
+import { detectPrefix, type LinePrefix } from './prefix.js'
 import { CHUNK_BYTES, type ResolvedSource } from './sources.js'
 import { LEVEL, type InputProblems, type LogEvent } from './types.js'
 
@@ -84,6 +85,8 @@ export interface SourceScan {
   readonly lines: number
   /** The parser, once detected, and the sample it was detected from. */
   readonly parser: RecordParser | null
+  /** Lines carry a collector's prefix (compose, kubectl): read as one stream, not in ranges. */
+  readonly prefixed: boolean
   readonly sample: string[]
 }
 
@@ -124,8 +127,22 @@ export function scanSource(
   const sample: string[] = []
   let detectedFrom: string[] = []
 
+  // a collector's line prefix (compose, kubectl): cut off each line; the service it names is kept
+  // for the lines that may start a record, until their record is out
+  let prefix: LinePrefix | null = null
+  const prefixService = new Map<number, string>()
+  const serviceOfRecord = (lineNo: number, lines: number): string => {
+    const svc = prefixService.get(lineNo) ?? ''
+    for (const k of prefixService.keys()) {
+      if (k >= lineNo + lines) break
+      prefixService.delete(k)
+    }
+    return svc
+  }
+
   const onRecord = (first: string, rest: string[] | null, lineNo: number): void => {
     report.records++
+    const prefixSvc = prefix === null ? '' : serviceOfRecord(lineNo, rest === null ? 1 : rest.length + 1)
     if (traceId !== undefined && !holdsIdWord(first, traceId) && !(rest && rest.some((l) => holdsIdWord(l, traceId)))) {
       // not this request: count only
       return
@@ -165,7 +182,7 @@ export function scanSource(
     }
     if (ev.ts !== ev.ts) ev.ts = times[LAST]
     else times[LAST] = ev.ts
-    if (!ev.service) ev.service = defaultService
+    if (!ev.service) ev.service = prefixSvc || defaultService
     if (ev.ts < since || ev.ts > until || (service && ev.service !== service)) {
       tally.filtered++
       return
@@ -201,6 +218,7 @@ export function scanSource(
   let lineNo = how.lineBase ?? 0
   const onLine = (line: string): void => {
     lineNo++
+    if (prefix !== null) line = cutPrefix(line, lineNo)
     if (assembler !== null) {
       assembler.push(line, lineNo)
       return
@@ -281,15 +299,26 @@ export function scanSource(
     }
     return n
   }
+  const cutPrefix = (line: string, n: number): string => {
+    const c = prefix!.cut(line)
+    if (c < 0) return line
+    prefixService.set(n, prefix!.service)
+    return line.slice(c)
+  }
   const useParser = (p: RecordParser): void => {
     parser = p
-    report.format = p.name
+    report.format = prefix === null ? p.name : `${prefix.kind}: ${p.name}`
     assembler = new RecordAssembler(p, onRecord)
-    if (fastOK && p.isStartAt && p.quickAt && !s.follow) splitter.block = blockScan
+    if (fastOK && p.isStartAt && p.quickAt && !s.follow && prefix === null) splitter.block = blockScan
   }
   const startParsing = (): void => {
     const forced = how.format
     detectedFrom = sample.slice()
+    prefix = detectPrefix(sample)
+    if (prefix !== null) {
+      const first = lineNo - sample.length
+      for (let i = 0; i < sample.length; i++) sample[i] = cutPrefix(sample[i], first + i + 1)
+    }
     useParser(forced && forced !== 'auto' ? parserByName(forced, sample) : detect(sample))
     let n = lineNo - sample.length
     for (const l of sample) assembler!.push(l, ++n)
@@ -322,6 +351,9 @@ export function scanSource(
     },
     get parser() {
       return parser
+    },
+    get prefixed() {
+      return prefix !== null
     },
     get sample() {
       return detectedFrom

@@ -112,6 +112,8 @@ describe('plain formats', () => {
     // HPC: record id, node, component, state, epoch seconds, flag, then the message
     ['HPC', '2567354 node-147 node status 1074098611 1 not responding', { ts: 1074098611000, message: '1 not responding' }],
     ['not HPC', 'order 1700000000 failed', { message: 'order 1700000000 failed' }],
+    // OpenStack: a file name, then the time
+    ['file name first', 'nova-api.log.1.2017-05-16_13:53:08 2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server [req-38101a0b-2096-447d-96ea-a692162415ae - - -] GET /v2', { ts: Date.UTC(2017, 4, 16) + 8 + new Date(2017, 4, 16, 12).getTimezoneOffset() * 60_000, level: LEVEL.info }],
     // a level word deep in a message is not the record's level
     ['plain words', 'backup of the user accounts database finished with one error', { level: LEVEL.error }],
   ]

@@ -49,6 +49,21 @@ function header(line: string, start = 0, end = line.length, ts = leadingTime(lin
       if (ep > 0) {
         hTs = epochSeconds * 1000
         i = ep
+      } else {
+        // one token before the time: a file or host name ("nova-api.log.1.2017-05-16_13:53:08 2017-05-16 00:00:00.008 …")
+        const sp = line.indexOf(' ', start)
+        if (sp > start && sp - start <= 80 && sp + 1 < end) {
+          const c = line.charCodeAt(sp + 1)
+          const d = line.charCodeAt(sp + 5)
+          // a date (2017-05-16, 2017/05/16) or a bracketed time; never a bare number (an id)
+          if ((c >= 48 && c <= 57 && (d === 45 || d === 47)) || c === 91) {
+            const t = leadingTime(line, sp + 1)
+            if (t === t) {
+              hTs = t
+              i = timeEnd
+            }
+          }
+        }
       }
     }
   }

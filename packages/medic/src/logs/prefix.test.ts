@@ -1,0 +1,65 @@
+/**
+ * Collector prefixes: `docker compose logs` and `kubectl logs --prefix` output read as the apps
+ * wrote it — own timestamps, stacks as one event — with the service taken from the prefix.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { analyze } from './analyze.js'
+import type { LogEvent } from './types.js'
+import { detectPrefix } from './prefix.js'
+
+let dir: string
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'medic-prefix-test-'))
+})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+async function events(name: string, text: string): Promise<{ evs: LogEvent[]; format: string }> {
+  const f = join(dir, name)
+  writeFileSync(f, text)
+  const evs: LogEvent[] = []
+  const a = await analyze({ sources: [{ file: f }], cwd: dir, groupAll: true, onEvent: (ev) => evs.push(ev) })
+  return { evs, format: a.sources[0].format }
+}
+
+describe('collector prefixes', () => {
+  it('docker compose logs: times, levels and services from each app; a traceback is one event', async () => {
+    const text = [
+      'api-1     | 2026-11-22 02:00:00,123 INFO app: start',
+      'worker-1  | 2026-11-22 02:00:00,500 INFO worker: ready',
+      'api-1     | 2026-11-22 02:00:01,123 ERROR app.api: request failed',
+      'api-1     | Traceback (most recent call last):',
+      'api-1     |   File "/app/app/api/users.py", line 41, in get_user',
+      'api-1     |     return serialize(user)',
+      "api-1     | KeyError: 'email'",
+      'worker-1  | 2026-11-22 02:00:02,123 ERROR worker: boom id=2',
+    ].join('\n') + '\n'
+    const { evs, format } = await events('compose.log', text)
+    expect(format).toBe('compose: timestamped')
+    expect(evs.map((e) => [e.line, e.service, new Date(e.ts).toISOString().slice(11, 19)])).toEqual([
+      [1, 'api', '02:00:00'],
+      [2, 'worker', '02:00:00'],
+      [3, 'api', '02:00:01'],
+      [8, 'worker', '02:00:02'],
+    ])
+    expect(evs[2].exception?.type).toBe('KeyError')
+    expect(evs[2].exception?.frames[0]?.func).toBe('get_user')
+  })
+
+  it('kubectl logs --prefix: the Deployment name is the service', async () => {
+    const text = ['[pod/api-7d9f8c6b5-x2zqk/app] 2026-11-22T02:00:00.123Z error: boom 1', '[pod/api-7d9f8c6b5-x2zqk/app] 2026-11-22T02:00:01.123Z info: ok'].join('\n') + '\n'
+    const { evs } = await events('kubectl.log', text)
+    expect(evs.map((e) => [e.service, e.ts, e.level])).toEqual([
+      ['api', Date.UTC(2026, 10, 22, 2, 0, 0, 123), 50],
+      ['api', Date.UTC(2026, 10, 22, 2, 0, 1, 123), 30],
+    ])
+  })
+
+  it('a level column before a bar is not a compose prefix; plain "a | b" lines are not either', () => {
+    expect(detectPrefix(['INFO  | started', 'ERROR | failed'])).toBeNull()
+    expect(detectPrefix(['20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579'])).toBeNull()
+    expect(detectPrefix(['api-1  | hello', 'api-1  |'])?.kind).toBe('compose')
+  })
+})

@@ -1,0 +1,67 @@
+/**
+ * Line prefixes that log collectors put before every line of an app's log: `docker compose logs`
+ * ("api-1  | …") and `kubectl logs --prefix` ("[pod/api-7d9f8c6b5-x2zqk/app] …"). They hide the
+ * record's own timestamp and the indentation of its stack lines, so a source whose lines carry one
+ * is read with the prefix cut off, and the prefix names the event's service.
+ */
+import { levelWord } from './parse/level.js'
+
+export interface LinePrefix {
+  kind: 'compose' | 'kubectl'
+  /** Where the line's own text starts, or -1 when this line has no such prefix. */
+  cut(line: string): number
+  /** The service the prefix names (call right after a successful `cut`). */
+  readonly service: string
+}
+
+// "api-1  | text", "api_1 | text" (compose v1 and v2; the bar may end the line)
+const RE_COMPOSE = /^([A-Za-z0-9][\w.-]*?)(?:[-_]\d+)?\s+\|(?: |$)/
+// "[pod/api-7d9f8c6b5-x2zqk/app] text"
+const RE_KUBECTL = /^\[pod\/([^/\]\s]+)\/([^\]\s]+)\] /
+
+function composePrefix(): LinePrefix {
+  let service = ''
+  return {
+    kind: 'compose',
+    cut(line) {
+      const m = RE_COMPOSE.exec(line)
+      // "INFO  | message" is a level column, not a service
+      if (!m || levelWord(m[1])) return -1
+      service = m[1]
+      return m[0].length
+    },
+    get service() {
+      return service
+    },
+  }
+}
+
+function kubectlPrefix(): LinePrefix {
+  let service = ''
+  return {
+    kind: 'kubectl',
+    cut(line) {
+      const m = RE_KUBECTL.exec(line)
+      if (!m) return -1
+      // a Deployment's pod is <name>-<replicaset hash>-<pod id>: the name is the service
+      service = /^(.+?)-[a-z0-9]{6,10}-[a-z0-9]{5}$/.exec(m[1])?.[1] ?? m[1]
+      return m[0].length
+    },
+    get service() {
+      return service
+    },
+  }
+}
+
+/** The prefix nearly every line of the sample carries (≥ 90 % of its non-empty lines), or null. */
+export function detectPrefix(sample: string[]): LinePrefix | null {
+  const lines = sample.filter((l) => l.length > 0)
+  if (lines.length === 0) return null
+  for (const make of [composePrefix, kubectlPrefix]) {
+    const p = make()
+    let n = 0
+    for (const l of lines) if (p.cut(l) >= 0) n++
+    if (n >= lines.length * 0.9) return p
+  }
+  return null
+}
