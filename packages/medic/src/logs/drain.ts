@@ -5,6 +5,7 @@
  * positions into `<*>`, otherwise a new cluster starts. A cache of exact masked messages skips the
  * tree for the (very common) repeats.
  */
+import { NAMING_WORDS } from './grouping.data.js'
 import { WILDCARD } from './mask.js'
 
 export interface Cluster {
@@ -253,12 +254,7 @@ function looksVariable(words: Set<string>, before: string | undefined, manyValue
   return words.size >= manyValues
 }
 
-// words after which a value comes: who, where, what it is called
-const NAMING = new Set([
-  'user', 'users', 'username', 'login', 'logname', 'account', 'uid', 'gid', 'group', 'owner', 'by', 'for', 'from', 'on', 'at',
-  'host', 'hostname', 'node', 'server', 'client', 'peer', 'address', 'addr', 'ip', 'domain', 'device', 'interface', 'port', 'name', 'named', 'called', 'id',
-  'file', 'path', 'dir', 'directory', 'table', 'database', 'db', 'schema', 'queue', 'topic', 'channel', 'bucket', 'key', 'service', 'job', 'task', 'container', 'pod', 'session', 'tenant', 'project', 'app', 'application', 'package', 'module', 'plugin',
-])
+const NAMING = new Set(NAMING_WORDS)
 
 /** Do all the words read key=value with one key? */
 function sameKey(words: Set<string>): boolean {

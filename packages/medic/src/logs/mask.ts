@@ -4,6 +4,8 @@
  * regex) for the common case; only quoted multi-word values use one compiled regex.
  */
 
+import { FILE_EXTENSIONS, HOST_SUFFIXES, UNITS } from './grouping.data.js'
+
 export const WILDCARD = '<*>'
 const MAX_TOKENS = 80
 
@@ -19,9 +21,9 @@ function collapseQuoted(m: string): string {
 
 const DATE_WORDS = new Set(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'])
 
-const RE_HOST = /^[\[(<'"]?(?:[A-Za-z0-9-]+\.)+(?:com|net|org|io|edu|gov|mil|int|info|biz|local|localdomain|localhost|internal|lan|home|corp|intranet|dev|cloud|ai|app|co|us|uk|de|fr|jp|cn|ru|nl|eu)[\])>'",.;:]*$/i
+const RE_HOST = new RegExp(`^[\\[(<'"]?(?:[A-Za-z0-9-]+\\.)+(?:${HOST_SUFFIXES.join('|')})[\\])>'",.;:]*$`, 'i')
 
-const RE_FILE_NAME = /^[\w-]+\.(?:exe|dll|so|sys|bin|sh|bat|py|js|ts|rb|jar|war|log|txt|csv|json|xml|ya?ml|conf|cfg|ini|pdf|png|jpe?g|gif|zip|gz|tar|tmp|dat|db|sock|pid)[,.;:)]?$/i
+const RE_FILE_NAME = new RegExp(`^[\\w-]+\\.(?:${FILE_EXTENSIONS.join('|')})[,.;:)]?$`, 'i')
 
 /** The first 8 characters are hex letters (a-f): an id, not a word. */
 function isHexWord(t: string): boolean {
@@ -128,7 +130,7 @@ export function maskTokens(message: string): string[] {
 // bare: the request line medic writes for an access-log event ("GET /api/orders 502 Bad Gateway");
 // a quoted one inside a message ('"GET /v2/…/servers HTTP/1.1" status: 200') is data
 const RE_METHOD = /^(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|CONNECT|TRACE)$/
-const RE_UNIT = /^(?:[KMGTP]i?B|[kKMGT]b|B|bytes?|ms|us|µs|ns|s|secs?|seconds?|mins?|minutes?|h|hours?|%)[,.;:)\]]*$/
+const RE_UNIT = new RegExp(`^(?:${UNITS.join('|')})[,.;:)\\]]*$`)
 const RE_CLASS_NAME = /^(?:[a-z_][\w]*\.){2,}[A-Z][\w$]*[a-z][\w$]*[,.;:)\]]*$/
 const RE_THROWABLE = /(?:Exception|Error|Throwable)[,.;:)\]]*$/
 let prevNumber = false
