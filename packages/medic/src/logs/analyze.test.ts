@@ -122,6 +122,39 @@ describe('grouping on system logs', () => {
   })
 })
 
+describe('HTTP status of access lines inside an app log', () => {
+  it('uvicorn/gunicorn request lines at INFO count as requests and 5xx, in the fast path as in the full parse', async () => {
+    const lines: string[] = []
+    for (let i = 0; i < 60; i++) {
+      const status = i % 4 === 0 ? 503 : i % 4 === 1 ? 404 : 200
+      lines.push(`2026-11-22 02:00:${String(i).padStart(2, '0')},000 INFO uvicorn.access: 10.0.0.${i}:5000 - "GET /api/items/${i} HTTP/1.1" ${status}`)
+      lines.push(`INFO:     127.0.0.1:5${i} - "POST /login HTTP/1.1" ${status === 503 ? '500 Internal Server Error' : '200 OK'}`)
+    }
+    const f = write('uvicorn-access.log', lines.join('\n') + '\n')
+    const fast = await run(f)
+    const full = await run(f, { onEvent: () => {} })
+    expect(fast.totals.http).toMatchObject({ requests: 120, s5xx: 30, s4xx: 15 })
+    expect(fast.totals.http).toEqual(full.totals.http)
+    expect([...fast.totals.perMinute.values()].reduce((n, m) => n + m.s5xx, 0)).toBe(30)
+  })
+
+  it('a JSON record with a status key counts it, whatever its level', async () => {
+    const lines: string[] = []
+    for (let i = 0; i < 40; i++) lines.push(JSON.stringify({ level: 30, time: Date.UTC(2026, 10, 22, 2, 0, i), msg: 'request completed', res: { statusCode: i % 2 ? 502 : 200 }, responseTime: 12 }))
+    const a = await run(write('pino-http.log', lines.join('\n') + '\n'))
+    expect(a.totals.http).toMatchObject({ requests: 40, s5xx: 20, s2xx: 20 })
+  })
+
+  it('a logfmt record with status= counts it; "status=" inside a JSON message is text, not a key', async () => {
+    const lf: string[] = []
+    for (let i = 0; i < 20; i++) lf.push(`time=2026-11-22T02:00:${String(i).padStart(2, '0')}Z level=info msg="request done" status=${i % 2 ? 503 : 200}`)
+    expect((await run(write('logfmt-status.log', lf.join('\n') + '\n'))).totals.http).toMatchObject({ requests: 20, s5xx: 10 })
+    const js: string[] = []
+    for (let i = 0; i < 20; i++) js.push(JSON.stringify({ level: 30, time: Date.UTC(2026, 10, 22, 2, 0, i), msg: `request completed status=${i % 2 ? 503 : 200}` }))
+    expect((await run(write('json-msg-status.log', js.join('\n') + '\n'))).totals.http.requests).toBe(0)
+  })
+})
+
 describe('counts, rates, timeline', () => {
   it('per-minute counts, first/last seen, error rate and 5xx per minute from access lines', async () => {
     const lines: string[] = []
@@ -288,6 +321,7 @@ describe('fast path', () => {
       const fast = await run(f)
       const full = await run(f, { onEvent: () => {} })
       expect(fast.totals.byLevel).toEqual(full.totals.byLevel)
+      expect(fast.totals.http).toEqual(full.totals.http)
       expect(fast.sources[0].records).toBe(full.sources[0].records)
       const summary = (a: Analysis) => a.groups.map((g) => `${g.id}:${g.count}:${g.first}:${g.last}`).sort()
       expect(summary(fast)).toEqual(summary(full))

@@ -123,6 +123,10 @@ export function scanSource(
   const LAST = 0
   const PEND = 1
   let parser: RecordParser | null = null
+  // plain formats: an access line's status is read in the fast path ("GET /x HTTP/1.1" 503);
+  // structured ones: a record with a status key ("status", "statusCode", "status_code"; logfmt
+  // status=) takes the full parse
+  let statusKeys: 'json' | 'logfmt' | null = null
   let assembler: RecordAssembler | null = null
   const sample: string[] = []
   let detectedFrom: string[] = []
@@ -147,7 +151,8 @@ export function scanSource(
       // not this request: count only
       return
     }
-    if (fastOK && rest === null && parser!.quick) {
+    // an HTTP status inside a structured record (statusCode, status=…) needs the full parse
+    if (fastOK && rest === null && parser!.quick && (statusKeys === null || findStatus(first, 0, statusKeys) < 0)) {
       const lvl = parser!.quick(first)
       if (lvl >= 0 && lvl < groupLevel) {
         let ts = quick.ts
@@ -158,7 +163,7 @@ export function scanSource(
           return
         }
         if (first.indexOf(' 429') < 0 && !markerAt(first, quick.msg)) {
-          totals.count(ts, lvl, 0)
+          totals.count(ts, lvl, statusKeys === null ? httpStatusIn(first, 0, first.length) : 0)
           return
         }
       }
@@ -233,6 +238,7 @@ export function scanSource(
   let pendB = 0
   let pendLine = 0
   let pendLevel = 0
+  let pendStatus = 0
   let pendMsg = -1
   let pendPeek = false
   const commitPending = (): void => {
@@ -250,7 +256,7 @@ export function scanSource(
       tally.filtered++
       return
     }
-    totals.count(ts, pendLevel, 0)
+    totals.count(ts, pendLevel, pendStatus)
   }
   const blockScan = (text: string): number => {
     const p = parser!
@@ -258,6 +264,8 @@ export function scanSource(
     const len = text.length
     // where " 429" occurs in this block (rare): a line holding one takes the slow path
     let peek429 = find429(text, 0)
+    // where the next HTTP request line (plain) or status key (structured) is: its status counts
+    let peekHttp = findStatus(text, 0, statusKeys)
     let a = 0
     let n = 0
     for (;;) {
@@ -277,14 +285,17 @@ export function scanSource(
           else asm.flush()
           if (lvl >= 0 && lvl < groupLevel) {
             while (peek429 >= 0 && peek429 < a) peek429 = find429(text, peek429 + 1)
+            while (peekHttp >= 0 && peekHttp < a) peekHttp = findStatus(text, peekHttp + 1, statusKeys)
+            const http = peekHttp >= a && peekHttp < b
             pendText = text
             pendA = a
             pendB = b
             pendLine = lineNo
             times[PEND] = qTs
             pendLevel = lvl
+            pendStatus = http && statusKeys === null ? httpStatusIn(text, a, b) : 0
             pendMsg = qMsg
-            pendPeek = (peek429 >= a && peek429 < b) || markerAt(text, pendMsg < 0 ? -2 : pendMsg)
+            pendPeek = (peek429 >= a && peek429 < b) || (http && statusKeys !== null) || markerAt(text, pendMsg < 0 ? -2 : pendMsg)
           } else asm.push(text.slice(a, b), lineNo)
         } else {
           if (pendA >= 0) {
@@ -307,6 +318,7 @@ export function scanSource(
   }
   const useParser = (p: RecordParser): void => {
     parser = p
+    statusKeys = p.name === 'plain' || p.name === 'timestamped' ? null : p.name === 'json' ? 'json' : 'logfmt'
     report.format = prefix === null ? p.name : `${prefix.kind}: ${p.name}`
     assembler = new RecordAssembler(p, onRecord)
     if (fastOK && p.isStartAt && p.quickAt && !s.follow && prefix === null) splitter.block = blockScan
@@ -402,6 +414,44 @@ function knownText(ev: LogEvent, first: string, rest: string[] | null): string {
     return `${first}\n${unindented(ev.stack.split('\n'))}`
   }
   return `${first}\n${unindented(rest)}`
+}
+
+/**
+ * Where the next HTTP status may be, from `from`: a request line's ` HTTP/` (plain formats), a
+ * `"status…"` key (JSON: status, statusCode, status_code) or `status=`/`status_code=` (logfmt);
+ * -1 when none. Searched by `HTTP/` and `tatus`: V8 finds a pattern led by a common character
+ * (a space, a quote) several times slower.
+ */
+export function findStatus(text: string, from: number, kind: 'json' | 'logfmt' | null): number {
+  if (kind === null) {
+    for (let i = text.indexOf('HTTP/', from + 1); i >= 0; i = text.indexOf('HTTP/', i + 1)) if (text.charCodeAt(i - 1) === 32) return i - 1
+    return -1
+  }
+  for (let i = text.indexOf('tatus', from + 1); i >= 0; i = text.indexOf('tatus', i + 1)) {
+    if (text.charCodeAt(i - 1) !== 115) continue
+    const before = text.charCodeAt(i - 2)
+    const after = text.charCodeAt(i + 5)
+    if (kind === 'json' ? before === 34 && (after === 34 || after === 67 || after === 95) : (before === 32 || before === 10 || i === 1) && (after === 61 || after === 95)) return i - 1
+  }
+  return -1
+}
+
+/**
+ * The status of an HTTP request line in text[a, b) (`… "GET /x HTTP/1.1" 503 …`, as uvicorn and
+ * gunicorn write it inside an app's log), or 0: the same answer as the full parse, without it.
+ */
+export function httpStatusIn(text: string, a: number, b: number): number {
+  const h = text.indexOf(' HTTP/', a)
+  if (h < 0 || h >= b) return 0
+  const q = text.indexOf('"', h)
+  if (q < 0 || q + 5 > b || text.charCodeAt(q + 1) !== 32) return 0
+  const d0 = text.charCodeAt(q + 2) - 48
+  const d1 = text.charCodeAt(q + 3) - 48
+  const d2 = text.charCodeAt(q + 4) - 48
+  if (d0 < 1 || d0 > 5 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return 0
+  const after = q + 5 < b ? text.charCodeAt(q + 5) : 32
+  if (after >= 48 && after <= 57) return 0
+  return d0 * 100 + d1 * 10 + d2
 }
 
 /**
