@@ -122,6 +122,25 @@ describe('grouping on system logs', () => {
   })
 })
 
+describe('known errors logged at info', () => {
+  it('the fast path finds them like the full parse: an upstream 429, RateLimitError, utcnow deprecation', async () => {
+    const lines: string[] = []
+    for (let i = 0; i < 30; i++) {
+      const ts = `2026-11-22 02:00:${String(i).padStart(2, '0')},000`
+      lines.push(`${ts} INFO app: ok ${i}`)
+      if (i % 10 === 0) lines.push(`${ts} INFO openai: RateLimitError: Rate limit reached for gpt-4o`)
+      if (i % 10 === 1) lines.push(`${ts} INFO app.clock: datetime.datetime.utcnow() is deprecated and scheduled for removal`)
+      if (i % 10 === 2) lines.push(`${ts} INFO httpx: HTTP Request: POST https://api.example.com/v1 "HTTP/1.1 429 Too Many Requests"`)
+    }
+    const f = write('known-at-info.log', lines.join('\n') + '\n')
+    const fast = await run(f)
+    const full = await run(f, { onEvent: () => {} })
+    const ids = (a: Analysis) => a.known.map((h) => `${h.spec.id}:${h.count}`).sort()
+    expect(ids(fast)).toEqual(ids(full))
+    expect(ids(fast).length).toBeGreaterThanOrEqual(2)
+  })
+})
+
 describe('HTTP status of access lines inside an app log', () => {
   it('uvicorn/gunicorn request lines at INFO count as requests and 5xx, in the fast path as in the full parse', async () => {
     const lines: string[] = []

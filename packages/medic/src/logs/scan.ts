@@ -162,7 +162,7 @@ export function scanSource(
           tally.filtered++
           return
         }
-        if (first.indexOf(' 429') < 0 && !markerAt(first, quick.msg)) {
+        if (!maybeKnownAtInfo(first) && !markerAt(first, quick.msg)) {
           totals.count(ts, lvl, statusKeys === null ? httpStatusIn(first, 0, first.length) : 0)
           return
         }
@@ -264,6 +264,9 @@ export function scanSource(
     const len = text.length
     // where " 429" occurs in this block (rare): a line holding one takes the slow path
     let peek429 = find429(text, 0)
+    // and the other needles of known errors logged at info (maybeKnownAtInfo): rare, searched by
+    // their rare first letters
+    let peekRare = findRareKnown(text, 0)
     // where the next HTTP request line (plain) or status key (structured) is: its status counts
     let peekHttp = findStatus(text, 0, statusKeys)
     let a = 0
@@ -285,6 +288,7 @@ export function scanSource(
           else asm.flush()
           if (lvl >= 0 && lvl < groupLevel) {
             while (peek429 >= 0 && peek429 < a) peek429 = find429(text, peek429 + 1)
+            while (peekRare >= 0 && peekRare < a) peekRare = findRareKnown(text, peekRare + 1)
             while (peekHttp >= 0 && peekHttp < a) peekHttp = findStatus(text, peekHttp + 1, statusKeys)
             const http = peekHttp >= a && peekHttp < b
             pendText = text
@@ -295,7 +299,7 @@ export function scanSource(
             pendLevel = lvl
             pendStatus = http && statusKeys === null ? httpStatusIn(text, a, b) : 0
             pendMsg = qMsg
-            pendPeek = (peek429 >= a && peek429 < b) || (http && statusKeys !== null) || markerAt(text, pendMsg < 0 ? -2 : pendMsg)
+            pendPeek = (peek429 >= a && peek429 < b) || (peekRare >= a && peekRare < b) || (http && statusKeys !== null) || markerAt(text, pendMsg < 0 ? -2 : pendMsg)
           } else asm.push(text.slice(a, b), lineNo)
         } else {
           if (pendA >= 0) {
@@ -452,6 +456,15 @@ export function httpStatusIn(text: string, a: number, b: number): number {
   const after = q + 5 < b ? text.charCodeAt(q + 5) : 32
   if (after >= 48 && after <= 57) return 0
   return d0 * 100 + d1 * 10 + d2
+}
+
+/** The next `RateLimit` or `utcnow` from `from` (the rest of maybeKnownAtInfo's needles), or -1. */
+export function findRareKnown(text: string, from: number): number {
+  let r = text.indexOf('Limit', from + 4)
+  while (r >= 0 && !text.startsWith('Rate', r - 4)) r = text.indexOf('Limit', r + 1)
+  if (r >= 0) r -= 4
+  const u = text.indexOf('utcnow', from)
+  return r < 0 ? u : u < 0 ? r : Math.min(r, u)
 }
 
 /**
