@@ -41,9 +41,15 @@ function hasDigit(t: string): boolean {
  */
 export const DEFAULT_SIMILARITY = 1
 
-/** A leaf holding this many clusters accepts messages at CROWDED_SIMILARITY (work per message stays bounded). */
+/**
+ * Bounds on a leaf of the tree, whose clusters every new message there is compared with: word
+ * variables without digits (user names, hosts) make a cluster per value under the exact rule, so
+ * a leaf holding CROWDED_LEAF clusters accepts near matches (Drain's own 0.5), and one holding
+ * FULL_LEAF always joins the nearest: time per message and memory stay bounded.
+ */
 const CROWDED_LEAF = 64
-const CROWDED_SIMILARITY = 0.9
+const CROWDED_SIMILARITY = 0.5
+const FULL_LEAF = 256
 
 export interface DrainOptions {
   /** Tree depth (token-count layer + depth-2 token layers + leaves). */
@@ -120,9 +126,8 @@ export class Drain {
         bestParams = params
       }
     }
-    // a leaf crowded by a word variable with many values takes near matches, bounding its growth
-    // (one differing word at most, or CROWDED_SIMILARITY on long messages)
-    const st = cur.clusters.length >= CROWDED_LEAF ? Math.min(this.crowdedSt, (tokens.length - 1) / tokens.length) : this.st
+    const n = cur.clusters.length
+    const st = n >= FULL_LEAF ? 0 : n >= CROWDED_LEAF ? this.crowdedSt : this.st
     return best && bestSim >= st ? best : undefined
   }
 
