@@ -160,7 +160,9 @@ export class Grouper {
 
   assign(ev: LogEvent): GroupStats {
     const e = ev.exception
-    if (e) return this.assignException(exceptionSignature(e), () => exceptionGroupInfo(e))
+    // an exception with no frame to tell where groups by its message, as a template (bounded
+    // like any other: "KeyError: 'a'" and "KeyError: 'b'" are one template, not one group per key)
+    if (e && e.frames.length > 0) return this.assignException(exceptionSignature(e), () => exceptionGroupInfo(e))
     return this.assignTokens(maskTokens(templateText(ev)))
   }
 

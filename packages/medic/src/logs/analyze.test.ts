@@ -49,7 +49,7 @@ describe('grouping', () => {
     expect(a.totals.errors).toBe(60)
   })
 
-  it('an exception line with no frames groups by type and message (two TypeErrors are two bugs)', async () => {
+  it('an exception line with no frames groups by its message (two TypeErrors are two bugs), bounded', async () => {
     const text = [
       "TypeError: Cannot read properties of undefined (reading 'id')",
       'TypeError: handler is not a function',
@@ -58,12 +58,17 @@ describe('grouping', () => {
       'Error: connect ECONNREFUSED 10.0.0.9:6379',
     ].join('\n') + '\n'
     const a = await run(write('frameless.log', text))
-    const exc = a.groups.filter((g) => g.kind === 'exception')
-    expect(exc.map((g) => [g.exception!.type, g.count]).sort()).toEqual([
-      ['Error', 2],
-      ['TypeError', 1],
-      ['TypeError', 2],
+    // with no frame to tell where, the message tells which error: they group as templates
+    expect(a.groups.map((g) => [g.title(), g.count]).sort()).toEqual([
+      ["TypeError: Cannot read properties of undefined (reading 'id')", 2],
+      ['TypeError: handler is not a function', 1],
+      // `Error:` first on the line reads as the level, like Python's `ERROR:root:…`
+      ['connect ECONNREFUSED <*>', 2],
     ])
+    // and many different values stay one bounded template, not one group per line
+    const keys = Array.from({ length: 3000 }, (_, i) => `KeyError: '${String.fromCharCode(97 + (i % 26), 97 + ((i / 26) | 0) % 26, 97 + ((i / 676) | 0) % 26)}x'`)
+    const k = await run(write('keyerrors.log', keys.join('\n') + '\n'))
+    expect(k.groups.map((g) => [g.title(), g.count])).toEqual([["KeyError: <*>", 3000]])
   })
 
   it('exceptions group by type and in-app frames, not by message or line number', async () => {

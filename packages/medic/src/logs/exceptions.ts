@@ -5,7 +5,6 @@
  * (site-packages, node_modules, node:internal, the JDK...) are set aside.
  */
 import { createHash } from 'node:crypto'
-import { maskTokens } from './mask.js'
 import type { ExceptionInfo, Frame } from './types.js'
 
 const RE_PY_FRAME = /^\s+File "([^"]+)", line (\d+)(?:, in (.+))?/
@@ -139,12 +138,9 @@ export function frameLabel(f: Frame): string {
   return `${shortPath(f.file)}:${f.func}`
 }
 
-/** Stable signature: type, chained types, top in-app frames (file:function, no line numbers); the masked message when there is no frame. */
+/** Stable signature: type, chained types, top in-app frames (file:function, no line numbers). */
 export function exceptionSignature(e: ExceptionInfo): string {
-  const sig = ['exc', e.type, ...e.chain, ...topFrames(e).map(frameLabel)].join('|')
-  // with no frame to tell where, the message tells which error ("TypeError: x is not a function"
-  // and "TypeError: Cannot read properties of undefined" are two bugs)
-  return e.frames.length > 0 ? sig : `${sig}|${maskTokens(e.message.slice(0, 300)).join(' ')}`
+  return ['exc', e.type, ...e.chain, ...topFrames(e).map(frameLabel)].join('|')
 }
 
 /** A short stable id from a signature. */

@@ -63,7 +63,8 @@ export class GroupLog {
     let k: number | undefined
     let isNew = false
     const e = ev.exception
-    if (e) {
+    // as Grouper.assign: a frameless exception groups as a template
+    if (e && e.frames.length > 0) {
       const sig = exceptionSignature(e)
       k = this.bySig.get(sig)
       if (k === undefined) {
