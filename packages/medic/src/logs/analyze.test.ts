@@ -127,6 +127,18 @@ describe('grouping on system logs', () => {
   })
 })
 
+describe('known errors with many details', () => {
+  it('keep 20 details one by one and count the rest together (a log of random hosts is not an entry a line)', async () => {
+    const lines: string[] = []
+    for (let i = 0; i < 500; i++) lines.push(`2026-11-22 02:00:${String(i % 60).padStart(2, '0')},000 ERROR cache: connect ECONNREFUSED 10.0.${i % 250}.${(i / 250) | 0}:6379`)
+    const a = await run(write('econn-many.log', lines.join('\n') + '\n'))
+    const hits = a.known.filter((h) => h.spec.id === 'connection-refused')
+    expect(hits).toHaveLength(21)
+    expect(hits.reduce((n, h) => n + h.count, 0)).toBe(500)
+    expect(hits.find((h) => h.detail === '…')!.count).toBe(480)
+  })
+})
+
 describe('known errors logged at info', () => {
   it('the fast path finds them like the full parse: an upstream 429, RateLimitError, utcnow deprecation', async () => {
     const lines: string[] = []

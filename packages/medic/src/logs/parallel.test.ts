@@ -148,6 +148,17 @@ describe('ranges side by side give the single pass', () => {
   })
 })
 
+describe('known errors with more details than are kept one by one', () => {
+  it('a range whose known error overflows is read on the main thread: the same entries as one pass', async () => {
+    let text = gen('plain', 20_000)
+    const tail: string[] = []
+    for (let i = 0; i < 400; i++) tail.push(`2026-11-22 03:00:${String(i % 60).padStart(2, '0')},000 ERROR cache: connect ECONNREFUSED 10.1.${i % 250}.${(i / 250) | 0}:6379`)
+    text += tail.join('\n') + '\n'
+    const a = await expectSame(write('many-details.log', text))
+    expect(a.known.filter((h) => h.spec.id === 'connection-refused').length).toBeLessThanOrEqual(21)
+  })
+})
+
 describe('progress while reading in ranges', () => {
   it('counts up to the file size, never past it, with lines read so far', async () => {
     const f = write('progress.log', gen('plain', 40_000))

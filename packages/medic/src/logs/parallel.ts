@@ -16,7 +16,7 @@ import { replay } from './group-log.js'
 import { COMPILED } from './known-errors.js'
 import { SUB_BLOCK } from './lines.js'
 import { newEvent, quick, type RecordParser } from './parse/parser.js'
-import { readRange, scanSource, type GroupSink, type KnownHit, type ScanSettings, type ScanTally, type SourceReport } from './scan.js'
+import { knownKey, readRange, scanSource, type GroupSink, type KnownHit, type ScanSettings, type ScanTally, type SourceReport } from './scan.js'
 import { CHUNK_BYTES, type ResolvedSource } from './sources.js'
 import type { RangeJob, RangeResult } from './worker.js'
 
@@ -112,15 +112,16 @@ export async function scanInRanges(run: RangeRun, src: ResolvedSource, si: numbe
   let lineBase = scan0.lineNo
   for (let k = 1; k < bounds.length - 1; k++) {
     const r = await results[k - 1]
-    if (r !== null && run.grouper.cachedMessagesBound() + r.templateKeys <= DRAIN_CACHE_LIMIT) {
+    if (r !== null && !r.detailsOverflowed && run.grouper.cachedMessagesBound() + r.templateKeys <= DRAIN_CACHE_LIMIT) {
       mergeRange(run, r, si, lineBase)
       add(report, r.report)
       lineBase += r.lineCount
       continue
     }
     // the worker failed, or Drain may clear its cache during the replay (then one message may
-    // land in two groups, and the worker could not know which events the examples need): read
-    // the range here
+    // land in two groups, and the worker could not know which events the examples need), or a
+    // known error had more details than are kept one by one (which ones depends on the order):
+    // read the range here
     const rk = part()
     const scan = scanSource(run.settings, run.tally, si, rk, defaultService, run.sink, { parser: parser!, sample: scan0.sample, lineBase })
     read(scan, rk, bounds[k], bounds[k + 1])
@@ -157,12 +158,13 @@ function mergeRange(run: RangeRun, r: RangeResult, si: number, lineBase: number)
   const hits: KnownHit[] = []
   for (const p of r.known) {
     const spec = SPEC_BY_ID.get(p.specId)!
-    const key = `${spec.id}|${p.detail}`
+    // the worker kept every detail (else its range is read here): fold them as one pass would
+    const { key, detail } = knownKey(tally, spec.id, p.detail)
     if (p.example) p.example.line += lineBase
     let h = tally.known.get(key)
     if (!h) {
       const { specId: _, ...rest } = p
-      tally.known.set(key, (h = { ...rest, spec, groups: new Set() }))
+      tally.known.set(key, (h = { ...rest, detail, spec, groups: new Set() }))
     } else {
       // the same updates a single pass makes per event, with this range's first/last/example
       h.count += p.count

@@ -69,6 +69,30 @@ export interface ScanTally {
   known: Map<string, KnownHit>
   markers: Marker[]
   filtered: number
+  /** Distinct details kept per known error (see knownKey); more fold into one `…` entry. */
+  details?: Map<string, number>
+  /** Some known error had more details than are kept one by one. */
+  detailsOverflowed?: boolean
+}
+
+/** Details a known error keeps one by one ("127.0.0.1:6379"…); the rest are counted together. */
+export const MAX_KNOWN_DETAILS = 20
+
+/**
+ * The key of a known error's entry for this detail: its own while the error has fewer than
+ * MAX_KNOWN_DETAILS, else the shared `…` entry (a log of random hosts must not make an entry a line).
+ */
+export function knownKey(tally: ScanTally, specId: string, detail: string): { key: string; detail: string } {
+  const key = `${specId}|${detail}`
+  if (tally.known.has(key)) return { key, detail }
+  const details = (tally.details ??= new Map())
+  const n = details.get(specId) ?? 0
+  if (n < MAX_KNOWN_DETAILS) {
+    details.set(specId, n + 1)
+    return { key, detail }
+  }
+  tally.detailsOverflowed = true
+  return { key: `${specId}|…`, detail: '…' }
 }
 
 /** Where an event at or above the grouping level goes (with the known error it matched, if any). */
@@ -201,8 +225,9 @@ export function scanSource(
     let hit: KnownHit | null = null
     if (ev.level >= LEVEL.warn || maybeKnownAtInfo(ev.raw)) {
       // at most one: the list is ordered most specific first
-      for (const { spec, detail } of matchKnown(knownText(ev, first, rest))) {
-        const key = `${spec.id}|${detail}`
+      for (const m of matchKnown(knownText(ev, first, rest))) {
+        const spec = m.spec
+        const { key, detail } = knownKey(tally, spec.id, m.detail)
         let h = known.get(key)
         if (!h) known.set(key, (h = { spec, count: 0, first: ev.ts, last: ev.ts, detail, example: ev, groups: new Set(), perMinute: new Map() }))
         h.count++
