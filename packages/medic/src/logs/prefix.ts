@@ -21,13 +21,19 @@ const RE_KUBECTL = /^\[pod\/([^/\]\s]+)\/([^\]\s]+)\] /
 
 function composePrefix(): LinePrefix {
   let service = ''
+  let checked = ''
   return {
     kind: 'compose',
     cut(line) {
       const m = RE_COMPOSE.exec(line)
-      // "INFO  | message" is a level column, not a service
-      if (!m || levelWord(m[1])) return -1
-      service = m[1]
+      if (!m) return -1
+      const name = m[1]
+      // "INFO  | message" is a level column, not a service (asked once per name in a row)
+      if (name !== checked) {
+        if (levelWord(name)) return -1
+        checked = name
+      }
+      service = name
       return m[0].length
     },
     get service() {
