@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { analyze } from './analyze.js'
 import type { LogEvent } from './types.js'
 import { detectPrefix } from './prefix.js'
+import { generate } from './testing/generate.js'
 
 let dir: string
 beforeAll(() => {
@@ -46,6 +47,22 @@ describe('collector prefixes', () => {
     ])
     expect(evs[2].exception?.type).toBe('KeyError')
     expect(evs[2].exception?.frames[0]?.func).toBe('get_user')
+  })
+
+  it('a big compose log reads like the same log without prefixes (block fast path, tracebacks across blocks)', async () => {
+    let text = ''
+    generate({ format: 'plain', events: 20_000, seed: 11 }, (t) => (text += t))
+    const raw = join(dir, 'raw.log')
+    const prefixed = join(dir, 'prefixed.log')
+    writeFileSync(raw, text)
+    writeFileSync(prefixed, text.replace(/^/gm, 'api-1  | ').replace(/api-1 {2}\| $/, ''))
+    const [a, b] = await Promise.all([raw, prefixed].map((f) => analyze({ sources: [{ file: f, service: 'api' }], cwd: dir, jobs: 1 })))
+    expect(b.sources[0].format).toBe(`compose: ${a.sources[0].format}`)
+    expect(b.totals.byLevel).toEqual(a.totals.byLevel)
+    expect(b.totals.http).toEqual(a.totals.http)
+    expect(b.sources[0].records).toBe(a.sources[0].records)
+    const summary = (x: typeof a) => x.groups.map((g) => `${g.id}:${g.count}:${g.first}:${g.last}`).sort()
+    expect(summary(b)).toEqual(summary(a))
   })
 
   it('kubectl logs --prefix: the Deployment name is the service', async () => {

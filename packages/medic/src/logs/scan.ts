@@ -335,6 +335,19 @@ export function scanSource(
     }
     return n
   }
+  // a block of prefixed lines: cut each prefix (noting its service), then scan what is left
+  const prefixedBlockScan = (text: string): number => {
+    const parts: string[] = []
+    let n = lineNo
+    for (let a = 0; ; ) {
+      let e = text.indexOf('\n', a)
+      if (e < 0) e = text.length
+      parts.push(cutPrefix(text.slice(a, e), ++n))
+      if (e >= text.length) break
+      a = e + 1
+    }
+    return blockScan(parts.join('\n'))
+  }
   const cutPrefix = (line: string, n: number): string => {
     const c = prefix!.cut(line)
     if (c < 0) {
@@ -349,7 +362,7 @@ export function scanSource(
     statusKeys = p.name === 'plain' || p.name === 'timestamped' ? null : p.name === 'json' ? 'json' : 'logfmt'
     report.format = prefix === null ? p.name : `${prefix.kind}: ${p.name}`
     assembler = new RecordAssembler(p, onRecord)
-    if (fastOK && p.isStartAt && p.quickAt && !s.follow && prefix === null) splitter.block = blockScan
+    if (fastOK && p.isStartAt && p.quickAt && !s.follow) splitter.block = prefix === null ? blockScan : prefixedBlockScan
   }
   const startParsing = (): void => {
     const forced = how.format
