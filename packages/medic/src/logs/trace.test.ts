@@ -14,6 +14,26 @@ beforeAll(() => {
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
+describe('trace in one docker compose log', () => {
+  it('the services come from the compose prefixes: one file, the whole path', async () => {
+    const f = join(dir, 'compose.log')
+    writeFileSync(
+      f,
+      [
+        'gateway-1  | 2026-11-22 02:00:00,100 INFO gateway: GET /api/orders request_id=req-4bf92f3577b3',
+        'api-1      | 2026-11-22 02:00:00,130 INFO api: loading orders request_id=req-4bf92f3577b3',
+        'worker-1   | 2026-11-22 02:00:00,150 INFO worker: unrelated job 7',
+        'api-1      | 2026-11-22 02:00:01,950 ERROR api: upstream timeout after 1800ms request_id=req-4bf92f3577b3',
+        'gateway-1  | 2026-11-22 02:00:01,960 WARNING gateway: 504 for GET /api/orders request_id=req-4bf92f3577b3',
+      ].join('\n') + '\n',
+    )
+    const r = await traceRequest('req-4bf92f3577b3', { sources: [{ file: f }], cwd: dir })
+    expect(r.steps.map((s) => s.service)).toEqual(['gateway', 'api', 'api', 'gateway'])
+    expect(r.services).toEqual(['gateway', 'api'])
+    expect(r.failingIndex).toBe(2)
+  })
+})
+
 describe('trace', () => {
   it('collects the request from every source in time order, marks the gap and the failing step', async () => {
     const r = await traceRequest(RID, { sources: files.map((file) => ({ file })), cwd: dir })
