@@ -11,7 +11,8 @@ import { emptyProblems, LEVEL, type LogEvent, type SourceSpec } from './types.js
 import { basename } from 'node:path'
 import type { Readable } from 'node:stream'
 
-export { find429, holdsIdWord, type KnownHit, type Marker, type SourceReport } from './scan.js'
+export { find429 } from './known-errors.js'
+export { holdsIdWord, type KnownHit, type Marker, type SourceReport } from './scan.js'
 
 export interface AnalyzeOptions {
   sources: SourceSpec[]

@@ -128,8 +128,30 @@ export function matchKnown(text: string): { spec: CompiledKnownError; detail: st
   return []
 }
 
-const INFO_NEEDLES = / 429|utcnow|RateLimit/
-/** Cheap test for info-level lines that may still carry a known error (an upstream 429, a deprecation). */
+/**
+ * Cheap test for info-level lines that may still carry a known error (an upstream 429, a rate
+ * limit, a deprecation): ` 429`, `RateLimit` or `utcnow`. The same needles serve the block fast
+ * path (find429, findRareKnown), searched by rare letters: a regex over them costs ~120 ns a line.
+ */
 export function maybeKnownAtInfo(line: string): boolean {
-  return INFO_NEEDLES.test(line)
+  return find429(line, -1) >= 0 || findRareKnown(line, 0) >= 0
 }
+
+/** The next `RateLimit` or `utcnow` from `from` (the rest of maybeKnownAtInfo's needles), or -1. */
+export function findRareKnown(text: string, from: number): number {
+  let r = text.indexOf('Limit', from + 4)
+  while (r >= 0 && !text.startsWith('Rate', r - 4)) r = text.indexOf('Limit', r + 1)
+  if (r >= 0) r -= 4
+  const u = text.indexOf('utcnow', from)
+  return r < 0 ? u : u < 0 ? r : Math.min(r, u)
+}
+
+/**
+ * text.indexOf(' 429', from), found by its digits: V8 searches a pattern led by a space (common in
+ * logs) about half as fast as one led by the rarer `4`.
+ */
+export function find429(text: string, from: number): number {
+  for (let i = text.indexOf('429', from + 1); i >= 0; i = text.indexOf('429', i + 1)) if (text.charCodeAt(i - 1) === 32) return i - 1
+  return -1
+}
+

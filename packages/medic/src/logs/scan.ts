@@ -10,10 +10,10 @@ import { openSync, readSync, closeSync } from 'node:fs'
 import type { GroupStats, Totals } from './aggregate.js'
 import { detect, parserByName, SAMPLE_LINES } from './detect.js'
 import { isExceptionHeader, parseException } from './exceptions.js'
-import { matchKnown, maybeKnownAtInfo, type CompiledKnownError } from './known-errors.js'
+import { find429, findRareKnown, matchKnown, maybeKnownAtInfo, type CompiledKnownError } from './known-errors.js'
 import { LineSplitter } from './lines.js'
 import { RecordAssembler } from './multiline.js'
-import { newEvent, quick, type RecordParser } from './parse/parser.js'
+import { newEvent, quick, type RecordParser, type StatusPlace } from './parse/parser.js'
 import { plainParser } from './parse/plain.js'
 import { detectPrefix, type LinePrefix } from './prefix.js'
 import { CHUNK_BYTES, type ResolvedSource } from './sources.js'
@@ -147,10 +147,9 @@ export function scanSource(
   const LAST = 0
   const PEND = 1
   let parser: RecordParser | null = null
-  // plain formats: an access line's status is read in the fast path ("GET /x HTTP/1.1" 503);
-  // structured ones: a record with a status key ("status", "statusCode", "status_code"; logfmt
-  // status=) takes the full parse
-  let statusKeys: 'json' | 'logfmt' | null = null
+  // where the format carries an HTTP status (RecordParser.httpStatus): a request line's status the
+  // fast path reads itself; a record with a status key takes the full parse
+  let statusPlace: StatusPlace = 'request-line'
   let assembler: RecordAssembler | null = null
   const sample: string[] = []
   let detectedFrom: string[] = []
@@ -171,7 +170,7 @@ export function scanSource(
       return
     }
     // an HTTP status inside a structured record (statusCode, status=…) needs the full parse
-    if (fastOK && rest === null && parser!.quick && (statusKeys === null || findStatus(first, 0, statusKeys) < 0)) {
+    if (fastOK && rest === null && parser!.quick && (statusPlace === 'request-line' || findStatus(first, 0, statusPlace) < 0)) {
       const lvl = parser!.quick(first)
       if (lvl >= 0 && lvl < groupLevel) {
         let ts = quick.ts
@@ -181,9 +180,8 @@ export function scanSource(
           tally.filtered++
           return
         }
-        // maybeKnownAtInfo's needles, searched by rare letters (its regex costs ~120 ns a line)
-        if (find429(first, -1) < 0 && findRareKnown(first, 0) < 0 && !markerAt(first, quick.msg)) {
-          totals.count(ts, lvl, statusKeys === null ? httpStatusIn(first, 0, first.length) : 0)
+        if (!maybeKnownAtInfo(first) && !markerAt(first, quick.msg)) {
+          totals.count(ts, lvl, statusPlace === 'request-line' ? httpStatusIn(first, 0, first.length) : 0)
           return
         }
       }
@@ -285,11 +283,10 @@ export function scanSource(
     const len = text.length
     // where " 429" occurs in this block (rare): a line holding one takes the slow path
     let peek429 = find429(text, 0)
-    // and the other needles of known errors logged at info (maybeKnownAtInfo): rare, searched by
-    // their rare first letters
+    // and the other needles of known errors logged at info (maybeKnownAtInfo)
     let peekRare = findRareKnown(text, 0)
     // where the next HTTP request line (plain) or status key (structured) is: its status counts
-    let peekHttp = findStatus(text, 0, statusKeys)
+    let peekHttp = findStatus(text, 0, statusPlace)
     let a = 0
     let n = 0
     for (;;) {
@@ -310,7 +307,7 @@ export function scanSource(
           if (lvl >= 0 && lvl < groupLevel) {
             while (peek429 >= 0 && peek429 < a) peek429 = find429(text, peek429 + 1)
             while (peekRare >= 0 && peekRare < a) peekRare = findRareKnown(text, peekRare + 1)
-            while (peekHttp >= 0 && peekHttp < a) peekHttp = findStatus(text, peekHttp + 1, statusKeys)
+            while (peekHttp >= 0 && peekHttp < a) peekHttp = findStatus(text, peekHttp + 1, statusPlace)
             const http = peekHttp >= a && peekHttp < b
             pendText = text
             pendA = a
@@ -318,9 +315,9 @@ export function scanSource(
             pendLine = lineNo
             times[PEND] = qTs
             pendLevel = lvl
-            pendStatus = http && statusKeys === null ? httpStatusIn(text, a, b) : 0
+            pendStatus = http && statusPlace === 'request-line' ? httpStatusIn(text, a, b) : 0
             pendMsg = qMsg
-            pendPeek = (peek429 >= a && peek429 < b) || (peekRare >= a && peekRare < b) || (http && statusKeys !== null) || markerAt(text, pendMsg < 0 ? -2 : pendMsg)
+            pendPeek = (peek429 >= a && peek429 < b) || (peekRare >= a && peekRare < b) || (http && statusPlace !== 'request-line') || markerAt(text, pendMsg < 0 ? -2 : pendMsg)
           } else asm.push(text.slice(a, b), lineNo)
         } else {
           if (pendA >= 0) {
@@ -359,7 +356,7 @@ export function scanSource(
   }
   const useParser = (p: RecordParser): void => {
     parser = p
-    statusKeys = p.name === 'plain' || p.name === 'timestamped' ? null : p.name === 'json' ? 'json' : 'logfmt'
+    statusPlace = p.httpStatus ?? 'request-line'
     report.format = prefix === null ? p.name : `${prefix.kind}: ${p.name}`
     assembler = new RecordAssembler(p, onRecord)
     if (fastOK && p.isStartAt && p.quickAt && !s.follow) splitter.block = prefix === null ? blockScan : prefixedBlockScan
@@ -463,8 +460,8 @@ function knownText(ev: LogEvent, first: string, rest: string[] | null): string {
  * -1 when none. Searched by `HTTP/` and `tatus`: V8 finds a pattern led by a common character
  * (a space, a quote) several times slower.
  */
-export function findStatus(text: string, from: number, kind: 'json' | 'logfmt' | null): number {
-  if (kind === null) {
+export function findStatus(text: string, from: number, kind: StatusPlace): number {
+  if (kind === 'request-line') {
     for (let i = text.indexOf('HTTP/', from + 1); i >= 0; i = text.indexOf('HTTP/', i + 1)) if (text.charCodeAt(i - 1) === 32) return i - 1
     return -1
   }
@@ -482,7 +479,7 @@ export function findStatus(text: string, from: number, kind: 'json' | 'logfmt' |
  * gunicorn write it inside an app's log), or 0: the same answer as the full parse, without it.
  */
 export function httpStatusIn(text: string, a: number, b: number): number {
-  const h = findStatus(text, a - 1, null)
+  const h = findStatus(text, a - 1, 'request-line')
   if (h < 0 || h >= b) return 0
   const q = text.indexOf('"', h)
   if (q < 0 || q + 5 > b || text.charCodeAt(q + 1) !== 32) return 0
@@ -493,24 +490,6 @@ export function httpStatusIn(text: string, a: number, b: number): number {
   const after = q + 5 < b ? text.charCodeAt(q + 5) : 32
   if (after >= 48 && after <= 57) return 0
   return d0 * 100 + d1 * 10 + d2
-}
-
-/** The next `RateLimit` or `utcnow` from `from` (the rest of maybeKnownAtInfo's needles), or -1. */
-export function findRareKnown(text: string, from: number): number {
-  let r = text.indexOf('Limit', from + 4)
-  while (r >= 0 && !text.startsWith('Rate', r - 4)) r = text.indexOf('Limit', r + 1)
-  if (r >= 0) r -= 4
-  const u = text.indexOf('utcnow', from)
-  return r < 0 ? u : u < 0 ? r : Math.min(r, u)
-}
-
-/**
- * text.indexOf(' 429', from), found by its digits: V8 searches a pattern led by a space (common in
- * logs) about half as fast as one led by the rarer `4`.
- */
-export function find429(text: string, from: number): number {
-  for (let i = text.indexOf('429', from + 1); i >= 0; i = text.indexOf('429', i + 1)) if (text.charCodeAt(i - 1) === 32) return i - 1
-  return -1
 }
 
 /** Does `text` hold a word starting with `id` (at its start or after a character that is not a letter or digit)? */

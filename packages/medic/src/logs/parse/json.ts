@@ -95,6 +95,7 @@ export function jsonParser(sample: string[] = []): RecordParser {
 
   return {
     name: 'json',
+    httpStatus: 'json',
     strictStarts: false,
     matches: (line) => line.charCodeAt(0) === 123 && line.charCodeAt(line.length - 1) === 125,
     isStart: (line) => line.charCodeAt(0) === 123,

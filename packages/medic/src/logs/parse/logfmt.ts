@@ -62,6 +62,7 @@ const RE_START = /^[A-Za-z_@][\w.@-]*=("[^"]*"|\S*) [A-Za-z_@][\w.@-]*=/
 
 export const logfmtParser: RecordParser = {
   name: 'logfmt',
+  httpStatus: 'logfmt',
   strictStarts: false,
   matches: (line) => RE_START.test(line),
   isStart: (line) => RE_START.test(line),

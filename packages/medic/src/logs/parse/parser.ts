@@ -27,7 +27,15 @@ export interface RecordParser {
   isStartAt?(text: string, start: number): boolean
   /** isStartAt and quickAt in one: -2 not a record start, -1 a start that needs a full parse, else the level. */
   scanAt?(text: string, start: number, end: number): number
+  /**
+   * Where a record of this format carries an HTTP status the fast path must not drop: in a
+   * request line (`"GET /x HTTP/1.1" 503`, read by the fast path itself), or under a status key
+   * (JSON `"status…"`, logfmt `status=`: such a record takes the full parse).
+   */
+  httpStatus?: StatusPlace
 }
+
+export type StatusPlace = 'request-line' | 'json' | 'logfmt'
 
 /** Output slot of `RecordParser.quick` (a module field avoids an object per line). */
 /** `msg`: where the message starts in the line, -1 when the fast path could not tell. */

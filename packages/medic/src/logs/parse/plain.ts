@@ -245,6 +245,7 @@ const RE_START_PLAIN = /^(?:\[?\d{2,4}[-/:]?\d{2}|\[?\d{6} |\[?[A-Z][a-z]{2} [ \
 
 export const plainParser: RecordParser = {
   name: 'plain',
+  httpStatus: 'request-line',
   strictStarts: false,
   matches: (line) => RE_START_PLAIN.test(line),
   isStart: (line) => RE_START_PLAIN.test(line),
