@@ -35,37 +35,8 @@ function header(line: string, start = 0, end = line.length, ts = leadingTime(lin
   hTs = ts
   let i = Number.isNaN(hTs) ? start : timeEnd
   if (hTs !== hTs) {
-    // BGL/Thunderbird: an alert tag ("-" or e.g. "KERNDTLB") before epoch seconds
-    const at = afterAlertTag(line, start, end)
-    if (at > 0) {
-      const t = leadingTime(line, at)
-      if (t === t) {
-        hTs = t
-        i = timeEnd
-      }
-    } else {
-      // HPC-style: a record number, header fields, then epoch seconds; the header ends there
-      const ep = epochAfterRecordId(line, start, end)
-      if (ep > 0) {
-        hTs = epochSeconds * 1000
-        i = ep
-      } else {
-        // one token before the time: a file or host name ("nova-api.log.1.2017-05-16_13:53:08 2017-05-16 00:00:00.008 …")
-        const sp = line.indexOf(' ', start)
-        if (sp > start && sp - start <= 80 && sp + 1 < end) {
-          const c = line.charCodeAt(sp + 1)
-          const d = line.charCodeAt(sp + 5)
-          // a date (2017-05-16, 2017/05/16) or a bracketed time; never a bare number (an id)
-          if ((c >= 48 && c <= 57 && (d === 45 || d === 47)) || c === 91) {
-            const t = leadingTime(line, sp + 1)
-            if (t === t) {
-              hTs = t
-              i = timeEnd
-            }
-          }
-        }
-      }
-    }
+    const after = timeAfterPrefix(line, start, end)
+    if (after >= 0) i = after
   }
   const len = end
   hTag = -1
@@ -129,6 +100,37 @@ function headerToken(s: string, a: number, b: number): boolean {
     if (!((c >= 65 && c <= 90) || c === 95 || c === 45 || c === 46 || c === 58)) upper = false
   }
   return upper
+}
+
+/**
+ * A time after a prefix some system logs put first: BGL/Thunderbird's alert tag ("-" or
+ * "KERNDTLB") before epoch seconds, HPC's record number … epoch seconds, or one token (a file or
+ * host name) before a date ("nova-api.log.1.2017-05-16_13:53:08 2017-05-16 00:00:00.008 …").
+ * Sets hTs and returns where the time ends, or -1.
+ */
+function timeAfterPrefix(line: string, start: number, end: number): number {
+  const at = afterAlertTag(line, start, end)
+  if (at > 0) return timeAt(line, at)
+  const ep = epochAfterRecordId(line, start, end)
+  if (ep > 0) {
+    hTs = epochSeconds * 1000
+    return ep
+  }
+  const sp = line.indexOf(' ', start)
+  if (sp <= start || sp - start > 80 || sp + 1 >= end) return -1
+  const c = line.charCodeAt(sp + 1)
+  const d = line.charCodeAt(sp + 5)
+  // a date (2017-05-16, 2017/05/16) or a bracketed time; never a bare number (an id)
+  if (!((c >= 48 && c <= 57 && (d === 45 || d === 47)) || c === 91)) return -1
+  return timeAt(line, sp + 1)
+}
+
+/** The time at `at`: sets hTs and returns where it ends, or -1. */
+function timeAt(line: string, at: number): number {
+  const t = leadingTime(line, at)
+  if (t !== t) return -1
+  hTs = t
+  return timeEnd
 }
 
 let epochSeconds = 0
