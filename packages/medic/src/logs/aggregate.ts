@@ -47,7 +47,17 @@ export function exceptionGroupInfo(e: ExceptionInfo): ExceptionGroupInfo {
   return { type: e.type, message: e.message.slice(0, 300), frames: topFrames(e).map(frameLabel), chain: e.chain }
 }
 
-/** The text an event without an exception is grouped by: its message content (or the record). */
+/**
+ * The exception an event groups by (type, chain, top frames), or null: then it groups as a template
+ * of templateText. An exception with no frame to tell where groups by its message, as a template
+ * (bounded like any other: "KeyError: 'a'" and "KeyError: 'b'" are one template, not one group per key).
+ */
+export function groupingException(ev: LogEvent): ExceptionInfo | null {
+  const e = ev.exception
+  return e && e.frames.length > 0 ? e : null
+}
+
+/** The text an event without a grouping exception is grouped by: its message content (or the record). */
 export function templateText(ev: LogEvent): string {
   const text = ev.message || ev.raw
   return ev.contentStart > 0 && ev.contentStart < text.length ? text.slice(ev.contentStart) : text
@@ -159,10 +169,8 @@ export class Grouper {
   }
 
   assign(ev: LogEvent): GroupStats {
-    const e = ev.exception
-    // an exception with no frame to tell where groups by its message, as a template (bounded
-    // like any other: "KeyError: 'a'" and "KeyError: 'b'" are one template, not one group per key)
-    if (e && e.frames.length > 0) return this.assignException(exceptionSignature(e), () => exceptionGroupInfo(e))
+    const e = groupingException(ev)
+    if (e) return this.assignException(exceptionSignature(e), () => exceptionGroupInfo(e))
     return this.assignTokens(maskTokens(templateText(ev)))
   }
 

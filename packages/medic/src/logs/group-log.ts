@@ -5,7 +5,7 @@
  * group's example. The main thread replays them into its Grouper after the ranges before, in input
  * order: Drain's clusters depend on that order, everything else the worker did does not.
  */
-import { exampleOf, exceptionGroupInfo, templateText, type ExceptionGroupInfo, type GroupExample, type Grouper } from './aggregate.js'
+import { exampleOf, exceptionGroupInfo, groupingException, templateText, type ExceptionGroupInfo, type GroupExample, type Grouper } from './aggregate.js'
 import { exceptionSignature } from './exceptions.js'
 import { maskTokens } from './mask.js'
 import { tieKnown, type KnownHit } from './scan.js'
@@ -62,9 +62,8 @@ export class GroupLog {
   record(ev: LogEvent, hit: KnownHit | null): void {
     let k: number | undefined
     let isNew = false
-    const e = ev.exception
-    // as Grouper.assign: a frameless exception groups as a template
-    if (e && e.frames.length > 0) {
+    const e = groupingException(ev)
+    if (e) {
       const sig = exceptionSignature(e)
       k = this.bySig.get(sig)
       if (k === undefined) {
