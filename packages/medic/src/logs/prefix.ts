@@ -19,21 +19,25 @@ const RE_COMPOSE = /^([A-Za-z0-9][\w.-]*?)(?:[-_]\d+)?\s+\|(?: |$)/
 // "[pod/api-7d9f8c6b5-x2zqk/app] text"
 const RE_KUBECTL = /^\[pod\/([^/\]\s]+)\/([^\]\s]+)\] /
 
-function composePrefix(): LinePrefix {
+/**
+ * A prefix kind: its pattern (group 1 names the source) and the service that name stands for, or
+ * null when the match is not such a prefix. The service is worked out once per name in a row.
+ */
+function prefixOf(kind: LinePrefix['kind'], re: RegExp, serviceOf: (name: string) => string | null): LinePrefix {
   let service = ''
-  let checked = ''
+  let lastName: string | null = null
+  let lastService: string | null = null
   return {
-    kind: 'compose',
+    kind,
     cut(line) {
-      const m = RE_COMPOSE.exec(line)
+      const m = re.exec(line)
       if (!m) return -1
-      const name = m[1]
-      // "INFO  | message" is a level column, not a service (asked once per name in a row)
-      if (name !== checked) {
-        if (levelWord(name)) return -1
-        checked = name
+      if (m[1] !== lastName) {
+        lastName = m[1]
+        lastService = serviceOf(lastName)
       }
-      service = name
+      if (lastService === null) return -1
+      service = lastService
       return m[0].length
     },
     get service() {
@@ -42,22 +46,10 @@ function composePrefix(): LinePrefix {
   }
 }
 
-function kubectlPrefix(): LinePrefix {
-  let service = ''
-  return {
-    kind: 'kubectl',
-    cut(line) {
-      const m = RE_KUBECTL.exec(line)
-      if (!m) return -1
-      // a Deployment's pod is <name>-<replicaset hash>-<pod id>: the name is the service
-      service = /^(.+?)-[a-z0-9]{6,10}-[a-z0-9]{5}$/.exec(m[1])?.[1] ?? m[1]
-      return m[0].length
-    },
-    get service() {
-      return service
-    },
-  }
-}
+// "INFO  | message" is a level column, not a service
+const composePrefix = () => prefixOf('compose', RE_COMPOSE, (name) => (levelWord(name) ? null : name))
+// a Deployment's pod is <name>-<replicaset hash>-<pod id>: the name is the service
+const kubectlPrefix = () => prefixOf('kubectl', RE_KUBECTL, (pod) => /^(.+?)-[a-z0-9]{6,10}-[a-z0-9]{5}$/.exec(pod)?.[1] ?? pod)
 
 /** The prefix nearly every line of the sample carries (≥ 90 % of its non-empty lines), or null. */
 export function detectPrefix(sample: string[]): LinePrefix | null {
