@@ -11,7 +11,6 @@ import { emptyProblems, LEVEL, type LogEvent, type SourceSpec } from './types.js
 import { basename } from 'node:path'
 import type { Readable } from 'node:stream'
 
-export { find429 } from './known-errors.js'
 export { holdsIdWord, type KnownHit, type Marker, type SourceReport } from './scan.js'
 
 export interface AnalyzeOptions {
