@@ -3,9 +3,8 @@
  * has is_active = false in the app's users table (shared PostgreSQL), so the API refuses it.
  */
 import pg from 'pg'
-import { APP_PASSWORD } from '../../../helpers/pg-cluster.js'
-import { api, HttpError, hsToken, logsOf, type Scenario } from '../harness.js'
-import { authenticate, authorize } from '../jwt-api.js'
+import { api, HttpError, hsToken, type Scenario } from '../harness.js'
+import { authenticate, authorize, deniedAdminRoute } from '../jwt-api.js'
 
 const SECRET = '4f6a8c1e3b5d7f9a2c4e6b8d0f1a3c5e7b9d2f4a6c8e0b2d4f6a8c1e3b5d7f9a'
 
@@ -29,19 +28,6 @@ export default {
       },
     })
     const token = await hsToken(SECRET, { sub: 'u-7', scope: 'admin:*' })
-    const codes = await app.hit('/admin/users', 5, { authorization: `Bearer ${token}` }, 'DELETE')
-    if (!codes.every((c) => c === 403)) throw new Error(`expected 403s, got ${codes}`)
-    return {
-      config: {
-        targets: { db: { kind: 'postgres', url: db.url() } },
-        auth: {
-          jwt: { secret: '${JWT_SECRET_KEY}', algorithms: ['HS256'], token: '${FAILING_TOKEN}', subjectQuery: { target: 'db', sql: 'SELECT is_active FROM users WHERE id = $1' } },
-          routes: { 'DELETE /admin/users': ['admin:*'] },
-        },
-        logs: logsOf(app),
-      },
-      env: { JWT_SECRET_KEY: SECRET, FAILING_TOKEN: token },
-      secrets: [SECRET, APP_PASSWORD, token.split('.')[2]],
-    }
+    return deniedAdminRoute(app, db, SECRET, token)
   },
 } satisfies Scenario
