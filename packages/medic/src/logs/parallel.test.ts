@@ -157,6 +157,25 @@ describe('known errors with more details than are kept one by one', () => {
     const a = await expectSame(write('many-details.log', text))
     expect(a.known.filter((h) => h.spec.id === 'connection-refused').length).toBeLessThanOrEqual(21)
   })
+
+  it('details kept before a range and folded in it: the entries, and the example of `…`, of one pass', async () => {
+    // the first range keeps 15 hosts one by one; the second adds 10: 5 more are kept, the rest
+    // fold into `…`, whose example is the first event with a request id among them (host 6's
+    // first event has none, host 7's has one, host 6's later one too): a merge by host would
+    // pick host 6's
+    const ts = (m: number, s: number) => `2026-11-22 0${m}:${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')},000`
+    const refused = (t: string, host: number, id = '') => `${t} ERROR cache: connect ECONNREFUSED 10.9.0.${host}:6379${id ? ` [request_id=${id}]` : ''}`
+    const head = gen('plain', 20_000).trimEnd().split('\n')
+    const firstHalf = head.slice(0, 10_000)
+    for (let h = 0; h < 15; h++) firstHalf.push(refused(ts(3, h), h))
+    const second = head.slice(10_000)
+    const extra = [refused(ts(4, 0), 100), refused(ts(4, 1), 101), refused(ts(4, 2), 102), refused(ts(4, 3), 103), refused(ts(4, 4), 104)]
+    extra.push(refused(ts(4, 5), 105), refused(ts(4, 6), 106, 'req-aaaa0001'), refused(ts(4, 7), 105, 'req-aaaa0002'), refused(ts(4, 8), 107), refused(ts(4, 9), 108), refused(ts(4, 10), 109))
+    const text = [...firstHalf, ...second, ...extra].join('\n') + '\n'
+    const a = await expectSame(write('folded-details.log', text))
+    const folded = a.known.find((h) => h.spec.id === 'connection-refused' && h.detail === '…')
+    expect(folded?.example?.traceId).toBe('req-aaaa0001')
+  })
 })
 
 describe('progress while reading in ranges', () => {

@@ -16,7 +16,7 @@ import { replay } from './group-log.js'
 import { COMPILED } from './known-errors.js'
 import { SUB_BLOCK } from './lines.js'
 import { newEvent, quick, type RecordParser } from './parse/parser.js'
-import { knownKey, readRange, scanSource, type GroupSink, type KnownHit, type ScanSettings, type ScanTally, type SourceReport } from './scan.js'
+import { knownKey, MAX_KNOWN_DETAILS, readRange, scanSource, type GroupSink, type KnownHit, type ScanSettings, type ScanTally, type SourceReport } from './scan.js'
 import { CHUNK_BYTES, type ResolvedSource } from './sources.js'
 import type { RangeJob, RangeResult } from './worker.js'
 
@@ -112,7 +112,7 @@ export async function scanInRanges(run: RangeRun, src: ResolvedSource, si: numbe
   let lineBase = scan0.lineNo
   for (let k = 1; k < bounds.length - 1; k++) {
     const r = await results[k - 1]
-    if (r !== null && !r.detailsOverflowed && run.grouper.cachedMessagesBound() + r.templateKeys <= DRAIN_CACHE_LIMIT) {
+    if (r !== null && !foldsOnMerge(run.tally, r.known) && run.grouper.cachedMessagesBound() + r.templateKeys <= DRAIN_CACHE_LIMIT) {
       mergeRange(run, r, si, lineBase)
       add(report, r.report)
       lineBase += r.lineCount
@@ -120,8 +120,8 @@ export async function scanInRanges(run: RangeRun, src: ResolvedSource, si: numbe
     }
     // the worker failed, or Drain may clear its cache during the replay (then one message may
     // land in two groups, and the worker could not know which events the examples need), or a
-    // known error had more details than are kept one by one (which ones depends on the order):
-    // read the range here
+    // known error's details would fold into `…` (which ones depends on the order): read the
+    // range here
     const rk = part()
     const scan = scanSource(run.settings, run.tally, si, rk, defaultService, run.sink, { parser: parser!, sample: scan0.sample, lineBase })
     read(scan, rk, bounds[k], bounds[k + 1])
@@ -148,6 +148,23 @@ function add(into: SourceReport, r: SourceReport): void {
 }
 
 const SPEC_BY_ID = new Map(COMPILED.map((k) => [k.id, k]))
+
+/**
+ * Would adding a worker's known hits fold a detail into the shared `…` entry (see knownKey)? Which
+ * details a known error keeps one by one, and the example of its `…` entry, depend on the order
+ * its events came in: a merge equals one pass only when nothing folds.
+ */
+export function foldsOnMerge(tally: ScanTally, known: RangeResult['known']): boolean {
+  const added = new Map<string, number>()
+  for (const p of known) {
+    if (p.detail === '…') return true
+    if (tally.known.has(`${p.specId}|${p.detail}`)) continue
+    const n = (added.get(p.specId) ?? 0) + 1
+    added.set(p.specId, n)
+    if ((tally.details?.get(p.specId) ?? 0) + n > MAX_KNOWN_DETAILS) return true
+  }
+  return false
+}
 
 /** Add a worker's tally to the run's and group its events (after the ranges before it). */
 function mergeRange(run: RangeRun, r: RangeResult, si: number, lineBase: number): void {

@@ -71,8 +71,6 @@ export interface ScanTally {
   filtered: number
   /** Distinct details kept per known error (see knownKey); more fold into one `…` entry. */
   details?: Map<string, number>
-  /** Some known error had more details than are kept one by one. */
-  detailsOverflowed?: boolean
 }
 
 /** Details a known error keeps one by one ("127.0.0.1:6379"…); the rest are counted together. */
@@ -91,7 +89,6 @@ export function knownKey(tally: ScanTally, specId: string, detail: string): { ke
     details.set(specId, n + 1)
     return { key, detail }
   }
-  tally.detailsOverflowed = true
   return { key: `${specId}|…`, detail: '…' }
 }
 

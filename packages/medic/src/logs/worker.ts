@@ -35,8 +35,6 @@ export interface RangeResult {
   log: GroupLogData
   /** Distinct masked messages in the log. */
   templateKeys: number
-  /** A known error had more details than are kept one by one in this range. */
-  detailsOverflowed: boolean
 }
 
 export function scanRange(job: RangeJob): RangeResult {
@@ -60,7 +58,6 @@ export function scanRange(job: RangeJob): RangeResult {
     filtered: tally.filtered,
     log: log.data(hitIndex),
     templateKeys: log.templateKeys,
-    detailsOverflowed: tally.detailsOverflowed === true,
   }
 }
 
