@@ -14,7 +14,17 @@ const RE_EXC_HEADER = /^(?:Uncaught |Unhandled )?(?:Exception in thread "[^"]*" 
 
 export type RecordSink = (first: string, rest: string[] | null, line: number) => void
 
-export class RecordAssembler {
+/** Lines in, records out (to the sink given at construction). */
+export interface Assembler {
+  push(line: string, lineNo: number): void
+  /**
+   * End the record being assembled: the one of line `at`'s stream (a record start the caller
+   * counts itself is at `at`), or every one when `at` is not given.
+   */
+  flush(at?: number): void
+}
+
+export class RecordAssembler implements Assembler {
   private first: string | null = null
   private rest: string[] | null = null
   private line = 0
@@ -118,6 +128,11 @@ export class RecordAssembler {
     return last.startsWith('During handling of the above exception') || last.startsWith('The above exception was the direct cause')
   }
 
+  /** The line the record being assembled starts at; Infinity when none is. */
+  get openLine(): number {
+    return this.first === null ? Infinity : this.line
+  }
+
   flush(): void {
     if (this.first === null) return
     const first = this.first
@@ -141,4 +156,68 @@ function sameHeadShape(a: string, b: string): boolean {
     if (dx !== dy || (!dx && x !== y)) return false
   }
   return true
+}
+
+/** A record of an instance open this many lines back is closed (its app went quiet meanwhile). */
+const MAX_OPEN_LINES = 4096
+
+/**
+ * Lines of several app instances interleaved in one stream (`docker compose logs`, `kubectl logs
+ * --prefix`): one RecordAssembler per instance, so a traceback split by another app's lines is
+ * still one record, and records go out in the order their first lines came in (a record finished
+ * waits for the ones that started before it). `instanceOf`: the instance of a line, by number.
+ */
+export class InterleavedAssembler implements Assembler {
+  private readonly byInstance = new Map<string, RecordAssembler>()
+  /** Finished records waiting for an earlier one still open, by first line. */
+  private held: { first: string; rest: string[] | null; line: number }[] = []
+  private pushes = 0
+
+  constructor(
+    private readonly parser: RecordParser,
+    private readonly sink: RecordSink,
+    private readonly instanceOf: (lineNo: number) => string,
+  ) {}
+
+  push(line: string, lineNo: number): void {
+    this.of(lineNo).push(line, lineNo)
+    if ((++this.pushes & 255) === 0) this.closeStale(lineNo)
+  }
+
+  flush(at?: number): void {
+    if (at !== undefined) this.of(at).flush()
+    else for (const a of this.byInstance.values()) a.flush()
+  }
+
+  // the last instance looked up (lines of one app come in runs)
+  private lastKey = ''
+  private last: RecordAssembler | null = null
+
+  private of(lineNo: number): RecordAssembler {
+    const key = this.instanceOf(lineNo)
+    if (key === this.lastKey && this.last !== null) return this.last
+    let a = this.byInstance.get(key)
+    if (a === undefined) this.byInstance.set(key, (a = new RecordAssembler(this.parser, (f, r, l) => this.finished(f, r, l))))
+    this.lastKey = key
+    this.last = a
+    return a
+  }
+
+  private finished(first: string, rest: string[] | null, line: number): void {
+    const h = this.held
+    // mostly in order already: insert from the back
+    let i = h.length
+    while (i > 0 && h[i - 1].line > line) i--
+    h.splice(i, 0, { first, rest, line })
+    let open = Infinity
+    for (const a of this.byInstance.values()) if (a.openLine < open) open = a.openLine
+    let k = 0
+    while (k < h.length && h[k].line < open) k++
+    if (k === 0) return
+    for (const r of h.splice(0, k)) this.sink(r.first, r.rest, r.line)
+  }
+
+  private closeStale(lineNo: number): void {
+    for (const a of this.byInstance.values()) if (lineNo - a.openLine > MAX_OPEN_LINES) a.flush()
+  }
 }

@@ -12,6 +12,11 @@ export interface LinePrefix {
   cut(line: string): number
   /** The service the prefix names (call right after a successful `cut`). */
   readonly service: string
+  /**
+   * The app instance the prefix names (`api-1`, a pod's container), after a successful `cut`: the
+   * lines of one instance form its records, whatever other instances wrote in between.
+   */
+  readonly instance: string
 }
 
 // "api-1  | text", "api_1 | text" (compose v1 and v2; the bar may end the line)
@@ -25,8 +30,10 @@ const RE_KUBECTL = /^\[pod\/([^/\]\s]+)\/([^\]\s]+)\] /
  */
 function prefixOf(kind: LinePrefix['kind'], re: RegExp, serviceOf: (name: string) => string | null): LinePrefix {
   let service = ''
+  let instance = ''
   let lastName: string | null = null
   let lastService: string | null = null
+  let lastPrefix = ''
   return {
     kind,
     cut(line) {
@@ -38,10 +45,18 @@ function prefixOf(kind: LinePrefix['kind'], re: RegExp, serviceOf: (name: string
       }
       if (lastService === null) return -1
       service = lastService
+      // the prefix without the space after it ("api-1  |" ends a line without one)
+      if (m[0] !== lastPrefix) {
+        lastPrefix = m[0]
+        instance = lastPrefix.trimEnd()
+      }
       return m[0].length
     },
     get service() {
       return service
+    },
+    get instance() {
+      return instance
     },
   }
 }

@@ -12,7 +12,7 @@ import { detect, parserByName, SAMPLE_LINES } from './detect.js'
 import { isExceptionHeader, parseException } from './exceptions.js'
 import { find429, findRareKnown, matchKnown, maybeKnownAtInfo, type CompiledKnownError } from './known-errors.js'
 import { LineSplitter } from './lines.js'
-import { RecordAssembler } from './multiline.js'
+import { InterleavedAssembler, RecordAssembler, type Assembler } from './multiline.js'
 import { newEvent, quick, type RecordParser, type StatusPlace } from './parse/parser.js'
 import { plainParser } from './parse/plain.js'
 import { detectPrefix, type LinePrefix } from './prefix.js'
@@ -147,7 +147,7 @@ export function scanSource(
   // where the format carries an HTTP status (RecordParser.httpStatus): a request line's status the
   // fast path reads itself; a record with a status key takes the full parse
   let statusPlace: StatusPlace = 'request-line'
-  let assembler: RecordAssembler | null = null
+  let assembler: Assembler | null = null
   const sample: string[] = []
   let detectedFrom: string[] = []
 
@@ -155,8 +155,10 @@ export function scanSource(
   // for the lines that may start a record, until their record is out
   let prefix: LinePrefix | null = null
   // the service of each recent line, by line number in a ring: a record is handed on within
-  // MAX_CONTINUATION lines of its first, far fewer than the ring holds
+  // ~4 400 lines of its first (InterleavedAssembler closes older ones), fewer than the ring holds
   const prefixService: string[] = []
+  // and the app instance of each line: a stream of its own, assembled apart from the others
+  const prefixInstance: string[] = []
   const RING = 8191
 
   const onRecord = (first: string, rest: string[] | null, lineNo: number): void => {
@@ -300,7 +302,7 @@ export function scanSource(
         const qMsg = quick.msg
         if (lvl !== -2) {
           if (pendA >= 0) commitPending()
-          else asm.flush()
+          else asm.flush(lineNo)
           if (lvl >= 0 && lvl < groupLevel) {
             while (peek429 >= 0 && peek429 < a) peek429 = find429(text, peek429 + 1)
             while (peekRare >= 0 && peekRare < a) peekRare = findRareKnown(text, peekRare + 1)
@@ -346,16 +348,18 @@ export function scanSource(
     const c = prefix!.cut(line)
     if (c < 0) {
       prefixService[n & RING] = ''
+      prefixInstance[n & RING] = ''
       return line
     }
     prefixService[n & RING] = prefix!.service
+    prefixInstance[n & RING] = prefix!.instance
     return line.slice(c)
   }
   const useParser = (p: RecordParser): void => {
     parser = p
     statusPlace = p.httpStatus ?? 'request-line'
     report.format = prefix === null ? p.name : `${prefix.kind}: ${p.name}`
-    assembler = new RecordAssembler(p, onRecord)
+    assembler = prefix === null ? new RecordAssembler(p, onRecord) : new InterleavedAssembler(p, onRecord, (n) => prefixInstance[n & RING] ?? '')
     if (fastOK && p.isStartAt && p.quickAt && !s.follow) splitter.block = prefix === null ? blockScan : prefixedBlockScan
   }
   const startParsing = (): void => {
@@ -381,13 +385,13 @@ export function scanSource(
     push: (chunk) => splitter.push(chunk),
     settle() {
       if (assembler === null && sample.length > 0) startParsing()
-      ;(assembler as RecordAssembler | null)?.flush()
+      ;(assembler as Assembler | null)?.flush()
     },
     end() {
       splitter.end()
       if (assembler === null) startParsing()
       if (pendA >= 0) commitPending()
-      ;(assembler as RecordAssembler | null)?.flush()
+      ;(assembler as Assembler | null)?.flush()
       report.lines = splitter.lines
     },
     get lineNo() {
