@@ -66,7 +66,7 @@ export function maskToken(t: string): string {
     return t
   }
   // a dot leader before the value ("instruction......0", "prefetch depth....1"): the word stays
-  const lead = RE_DOT_LEADER.exec(t)
+  const lead = t.indexOf('..') > 0 ? RE_DOT_LEADER.exec(t) : null
   if (lead) return lead[1] + '..' + WILDCARD
   if (eq > 0) {
     const key = t.slice(0, eq)
@@ -86,6 +86,42 @@ export function maskToken(t: string): string {
 const RE_NAME = /^[A-Za-z_][A-Za-z_.-]*$/
 const RE_DOT_LEADER = /^([A-Za-z_][A-Za-z_-]*)\.{2,}/
 
+// token separators: whitespace and '|' (HealthApp-style `a|b|c` records); a table, one load a character
+const SEP = new Uint8Array(128)
+for (const c of [32, 9, 10, 13, 124]) SEP[c] = 1
+
+/** What a token without a digit masks to on its own, and the tests the rules around it read. */
+interface WordInfo {
+  m: string
+  path: boolean
+  unit: boolean
+  cls: boolean
+  num: boolean
+}
+// Words repeat from message to message: each is classified once (the host, file and class-name
+// regexes are the costly part), until the cache is cleared at WORD_LIMIT entries.
+const WORDS = new Map<string, WordInfo>()
+const WORD_LIMIT = 20_000
+
+function wordInfo(t: string): WordInfo {
+  let w = WORDS.get(t)
+  if (w !== undefined) return w
+  const m = maskToken(t)
+  const c = t.charCodeAt(0)
+  const kept = m !== WILDCARD
+  w = {
+    m,
+    path: kept && (c === 47 ? t.length > 1 : t.indexOf('/', 1) > 0 && t.indexOf('=') < 0),
+    unit: kept && RE_UNIT.test(t),
+    cls: kept && c >= 97 && c <= 122 && t.indexOf('.') > 0 && RE_CLASS_NAME.test(t) && !RE_THROWABLE.test(t),
+    num: isNumberLike(t),
+  }
+  if (WORDS.size >= WORD_LIMIT) WORDS.clear()
+  // a copy of its own as the key: a slice would keep the whole line it came from alive
+  WORDS.set((' ' + t).slice(1), w)
+  return w
+}
+
 /** The masked tokens of a message (whitespace-separated, at most 80; the rest folds into one wildcard). */
 export function maskTokens(message: string): string[] {
   let s = message
@@ -96,30 +132,51 @@ export function maskTokens(message: string): string[] {
   prevNumber = false
   while (i < len) {
     let c = s.charCodeAt(i)
-    // whitespace and '|' separate tokens (HealthApp-style `a|b|c` records)
-    while (i < len && (c === 32 || c === 9 || c === 10 || c === 13 || c === 124)) c = s.charCodeAt(++i)
+    while (c < 128 && SEP[c] === 1) {
+      if (++i >= len) break
+      c = s.charCodeAt(i)
+    }
     if (i >= len) break
     const start = i
-    while (i < len && ((c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 124) || (c === 32 && s.charCodeAt(i - 1) === 92))) c = s.charCodeAt(++i)
+    let digit = false
+    // to the next separator (a space after a backslash is part of the token)
+    for (;;) {
+      if (c < 128 && SEP[c] === 1 && !(c === 32 && s.charCodeAt(i - 1) === 92)) break
+      if (c >= 48 && c <= 57) digit = true
+      if (++i >= len) break
+      c = s.charCodeAt(i)
+    }
     if (out.length === MAX_TOKENS) {
       out.push(WILDCARD)
       break
     }
     const t = s.slice(start, i)
     const n = out.length
-    let m = maskToken(t)
-    if (m !== WILDCARD && n > 0) {
-      const prev = out[n - 1]
-      const c = t.charCodeAt(0)
-      // a path is a variable ("adding path spec: /ws/*", "com.app/.ui.Main"), except the route of an
-      // access-log event, after its bare method
-      if ((c === 47 ? t.length > 1 : t.indexOf('/', 1) > 0 && t.indexOf('=') < 0) && !RE_METHOD.test(prev)) m = WILDCARD
-      // a unit belongs to the number before it ("93.0 B" and "5.2 KB" are one kind of size)
-      else if (prevNumber && RE_UNIT.test(t)) m = WILDCARD
-      // a class name inside a message names a value ("Registering class org.a.b.EventType for …")
-      else if (c >= 97 && c <= 122 && t.indexOf('.') > 0 && RE_CLASS_NAME.test(t) && !RE_THROWABLE.test(t)) m = WILDCARD
+    let m: string
+    if (!digit) {
+      const w = wordInfo(t)
+      m = w.m
+      if (m !== WILDCARD && n > 0) {
+        // a path is a variable ("adding path spec: /ws/*", "com.app/.ui.Main"), except the route
+        // of an access-log event, after its bare method
+        if (w.path && !RE_METHOD.test(out[n - 1])) m = WILDCARD
+        // a unit belongs to the number before it ("93.0 B" and "5.2 KB" are one kind of size)
+        else if (prevNumber && w.unit) m = WILDCARD
+        // a class name inside a message names a value ("Registering class org.a.b.EventType for …")
+        else if (w.cls) m = WILDCARD
+      }
+      prevNumber = m === WILDCARD && w.num
+    } else {
+      m = maskToken(t)
+      if (m !== WILDCARD && n > 0) {
+        const c0 = t.charCodeAt(0)
+        // the same rules, for a token with a digit
+        if ((c0 === 47 ? t.length > 1 : t.indexOf('/', 1) > 0 && t.indexOf('=') < 0) && !RE_METHOD.test(out[n - 1])) m = WILDCARD
+        else if (prevNumber && RE_UNIT.test(t)) m = WILDCARD
+        else if (c0 >= 97 && c0 <= 122 && t.indexOf('.') > 0 && RE_CLASS_NAME.test(t) && !RE_THROWABLE.test(t)) m = WILDCARD
+      }
+      prevNumber = m === WILDCARD && isNumberLike(t)
     }
-    prevNumber = m === WILDCARD && isNumberLike(t)
     // one wildcard stands for a run of values ("<1 sec" and "00:01", "( 3552 3534 … )")
     if (m === WILDCARD && n > 0 && out[n - 1] === WILDCARD) continue
     out.push(m)
