@@ -8,9 +8,9 @@
  * grouping inputs into its Grouper in input order. The result is the one of a single pass.
  */
 import { closeSync, existsSync, openSync, readSync } from 'node:fs'
+import type { Worker } from 'node:worker_threads'
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { Worker } from 'node:worker_threads'
 import type { Grouper } from './aggregate.js'
 import { replay } from './group-log.js'
 import { COMPILED } from './known-errors.js'
@@ -66,7 +66,9 @@ export async function scanInRanges(run: RangeRun, src: ResolvedSource, si: numbe
   const size = src.size
   // start the workers now: they load while this thread reads the head and detects the format
   const workers: Worker[] = []
-  for (let k = 1; k < jobs; k++) workers.push(new Worker(file))
+  // loaded here: a run without a big file needs no worker, and the module costs start-up time
+  const wt = await import('node:worker_threads')
+  for (let k = 1; k < jobs; k++) workers.push(new wt.Worker(file))
   const results = workers.map(
     (w) =>
       new Promise<RangeResult | null>((resolve) => {

@@ -5,11 +5,10 @@
  * Each source yields Buffer chunks; a problem (missing file, unreadable, failing command, truncated
  * gzip) is recorded on the source, never thrown.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { createReadStream, promises as fsp, type Stats } from 'node:fs'
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
 import type { Readable } from 'node:stream'
-import { createGunzip } from 'node:zlib'
 import type { InputProblems, SourceSpec } from './types.js'
 
 export const CHUNK_BYTES = 1 << 20
@@ -219,6 +218,9 @@ async function* fileChunks(src: ResolvedSource, problems: InputProblems, o: Read
   if (gzip) {
     // a compressed file is rotated, never appended to: nothing to follow from its end
     if (o.fromEnd) return
+    // loaded here: most runs read no .gz, and the module costs start-up time (before the file
+    // flows: a stream with a data listener does not wait)
+    const { createGunzip } = await import('node:zlib')
     const raw = createReadStream(path, { highWaterMark: CHUNK_BYTES })
     raw.on('data', (c) => o.onBytes?.(c.length))
     const gunzip = createGunzip({ chunkSize: 256 * 1024 })
@@ -330,6 +332,7 @@ async function* commandChunks(command: string, cwd: string | undefined, problems
   }
   // stderr joined to stdout in the shell so lines stay whole (docker logs writes both). Its own
   // process group, so the shell, the command and whatever it starts are stopped together.
+  const { spawn } = await import('node:child_process')
   const child = spawn('/bin/sh', ['-c', `exec 2>&1\n${command}`], { cwd, stdio: ['ignore', 'pipe', 'inherit'], detached: true })
   if (live.size === 0) hook()
   live.add(child)
