@@ -139,11 +139,25 @@ export function maybeKnownAtInfo(line: string): boolean {
 
 /** The next `RateLimit` or `utcnow` from `from` (the rest of maybeKnownAtInfo's needles), or -1. */
 export function findRareKnown(text: string, from: number): number {
+  const r = findRateLimit(text, from)
+  const u = findUtcnow(text, from)
+  return r < 0 ? u : u < 0 ? r : Math.min(r, u)
+}
+
+/**
+ * The next `RateLimit` from `from`, or -1; searched by `Limit`. A block scan keeps one cursor per
+ * needle: searching both again after each hit of one would cross the rest of the block for the
+ * other every time.
+ */
+export function findRateLimit(text: string, from: number): number {
   let r = text.indexOf('Limit', from + 4)
   while (r >= 0 && !text.startsWith('Rate', r - 4)) r = text.indexOf('Limit', r + 1)
-  if (r >= 0) r -= 4
-  const u = text.indexOf('utcnow', from)
-  return r < 0 ? u : u < 0 ? r : Math.min(r, u)
+  return r < 0 ? -1 : r - 4
+}
+
+/** The next `utcnow` from `from`, or -1. */
+export function findUtcnow(text: string, from: number): number {
+  return text.indexOf('utcnow', from)
 }
 
 /**

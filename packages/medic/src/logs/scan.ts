@@ -10,7 +10,7 @@ import { openSync, readSync, closeSync } from 'node:fs'
 import type { GroupStats, Totals } from './aggregate.js'
 import { detect, parserByName, SAMPLE_LINES } from './detect.js'
 import { isExceptionHeader, parseException } from './exceptions.js'
-import { find429, findRareKnown, matchKnown, maybeKnownAtInfo, type CompiledKnownError } from './known-errors.js'
+import { find429, findRateLimit, findUtcnow, matchKnown, maybeKnownAtInfo, type CompiledKnownError } from './known-errors.js'
 import { LineSplitter } from './lines.js'
 import { InterleavedAssembler, RecordAssembler, type Assembler } from './multiline.js'
 import { newEvent, quick, type RecordParser, type StatusPlace } from './parse/parser.js'
@@ -283,7 +283,8 @@ export function scanSource(
     // where " 429" occurs in this block (rare): a line holding one takes the slow path
     let peek429 = find429(text, 0)
     // and the other needles of known errors logged at info (maybeKnownAtInfo)
-    let peekRare = findRareKnown(text, 0)
+    let peekRate = findRateLimit(text, 0)
+    let peekUtc = findUtcnow(text, 0)
     // where the next HTTP request line (plain) or status key (structured) is: its status counts
     let peekHttp = findStatus(text, 0, statusPlace)
     let a = 0
@@ -305,7 +306,8 @@ export function scanSource(
           else asm.flush(lineNo)
           if (lvl >= 0 && lvl < groupLevel) {
             while (peek429 >= 0 && peek429 < a) peek429 = find429(text, peek429 + 1)
-            while (peekRare >= 0 && peekRare < a) peekRare = findRareKnown(text, peekRare + 1)
+            while (peekRate >= 0 && peekRate < a) peekRate = findRateLimit(text, peekRate + 1)
+            while (peekUtc >= 0 && peekUtc < a) peekUtc = findUtcnow(text, peekUtc + 1)
             while (peekHttp >= 0 && peekHttp < a) peekHttp = findStatus(text, peekHttp + 1, statusPlace)
             const http = peekHttp >= a && peekHttp < b
             pendText = text
@@ -316,7 +318,7 @@ export function scanSource(
             pendLevel = lvl
             pendStatus = http && statusPlace === 'request-line' ? httpStatusIn(text, a, b) : 0
             pendMsg = qMsg
-            pendPeek = (peek429 >= a && peek429 < b) || (peekRare >= a && peekRare < b) || (http && statusPlace !== 'request-line') || markerAt(text, pendMsg < 0 ? -2 : pendMsg)
+            pendPeek = (peek429 >= a && peek429 < b) || (peekRate >= a && peekRate < b) || (peekUtc >= a && peekUtc < b) || (http && statusPlace !== 'request-line') || markerAt(text, pendMsg < 0 ? -2 : pendMsg)
           } else asm.push(text.slice(a, b), lineNo)
         } else {
           if (pendA >= 0) {
