@@ -10,7 +10,12 @@
  * Then the engine alone in one process on one core (--jobs 1), and medic's grouping accuracy on a
  * labelled sample (--emit records against the generator's truth).
  *
- * Run after `npm run build`:  node bench/logs.mjs [--lines 1000000] [--runs 3] [--big]   (--big adds a ~2 GB file for peak RSS)
+ * Last, the start-up floor: `node -e 0`, and medic and lnav on a 100-line file (a fixed cost in
+ * every figure above; where NODE_EXTRA_CA_CERTS is set, Node parses that bundle at every start, and
+ * the floor is shown without it too).
+ *
+ * Run after `npm run build`:  node bench/logs.mjs [--lines 1000000] [--runs 3] [--big]
+ * (--big adds a ~2 GB file, run once each: peak RSS, and where medic and lnav stand on a big file)
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { createWriteStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
@@ -56,8 +61,8 @@ function countLines(file) {
 }
 
 /** Run a command under /usr/bin/time -v; wall s, cpu s, peak RSS MB, stdout head. */
-function timed(cmd, argv, timeoutMs = 600_000) {
-  const r = spawnSync('/usr/bin/time', ['-v', cmd, ...argv], { encoding: 'utf8', maxBuffer: 1 << 30, timeout: timeoutMs, env: { ...process.env, NO_COLOR: '1' } })
+function timed(cmd, argv, timeoutMs = 600_000, env = process.env) {
+  const r = spawnSync('/usr/bin/time', ['-v', cmd, ...argv], { encoding: 'utf8', maxBuffer: 1 << 30, timeout: timeoutMs, env: { ...env, NO_COLOR: '1' } })
   const err = r.stderr ?? ''
   const num = (re) => Number((re.exec(err) ?? [])[1] ?? NaN)
   const wallText = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)/.exec(err)?.[1] ?? ''
@@ -104,7 +109,7 @@ for (const file of inputs) {
   const lnavRuns = []
   for (let i = 0; i < (isBig ? 1 : RUNS); i++) {
     medicRuns.push(timed('node', [medic, 'logs', '--json', '--no-progress', file]))
-    if (hasLnav && !isBig) lnavRuns.push(timed('lnav', ['-n', '-c', ';SELECT count(*) FROM all_logs WHERE log_level = "error"', file]))
+    if (hasLnav) lnavRuns.push(timed('lnav', ['-n', '-c', ';SELECT count(*) FROM all_logs WHERE log_level = "error"', file]))
   }
   const m = medianOf(medicRuns)
   let doc = {}
@@ -174,4 +179,23 @@ console.log('The engine alone (in-process, no CLI start-up, one core: --jobs 1):
 console.table(engine)
 console.log('Grouping accuracy on the labelled corpora (share of events whose group matches the truth):')
 console.table(acc)
-console.log(JSON.stringify({ rows, ratios, engine, accuracy: acc }))
+
+// The start-up floor: what every run above pays before reading a line.
+const floor = []
+{
+  const small = join(dir, 'plain-100.log')
+  execFileSync('sh', ['-c', `head -n 100 '${inputs[0]}' > '${small}'`])
+  const noCa = { ...process.env }
+  delete noCa.NODE_EXTRA_CA_CERTS
+  const variants = [['as set here', process.env]]
+  if (process.env.NODE_EXTRA_CA_CERTS) variants.push(['NODE_EXTRA_CA_CERTS unset', noCa])
+  const wallOf = (cmd, argv, env) => median(Array.from({ length: 5 }, () => timed(cmd, argv, 60_000, env).wall))
+  for (const [label, env] of variants) {
+    floor.push({ what: 'node -e 0', env: label, wall: wallOf('node', ['-e', '0'], env) })
+    floor.push({ what: 'medic logs --json (100 lines)', env: label, wall: wallOf('node', [medic, 'logs', '--json', '--no-progress', small], env) })
+  }
+  if (hasLnav) floor.push({ what: 'lnav -n (100 lines)', env: 'as set here', wall: wallOf('lnav', ['-n', '-c', ';SELECT count(*) FROM all_logs WHERE log_level = "error"', small], process.env) })
+}
+console.log('Start-up floor (medians of 5; seconds):')
+console.table(floor)
+console.log(JSON.stringify({ rows, ratios, engine, accuracy: acc, floor }))
