@@ -13,6 +13,7 @@ import { isExceptionHeader, parseException } from './exceptions.js'
 import { find429, findRateLimit, findUtcnow, matchKnown, maybeKnownAtInfo, type CompiledKnownError } from './known-errors.js'
 import { LineSplitter } from './lines.js'
 import { InterleavedAssembler, RecordAssembler, type Assembler } from './multiline.js'
+import { findStatus, httpStatusIn } from './parse/http-status.js'
 import { newEvent, quick, type RecordParser, type StatusPlace } from './parse/parser.js'
 import { plainParser } from './parse/plain.js'
 import { detectPrefix, type LinePrefix } from './prefix.js'
@@ -455,44 +456,6 @@ function knownText(ev: LogEvent, first: string, rest: string[] | null): string {
     return `${first}\n${unindented(ev.stack.split('\n'))}`
   }
   return `${first}\n${unindented(rest)}`
-}
-
-/**
- * Where the next HTTP status may be, from `from`: a request line's ` HTTP/` (plain formats), a
- * `"status…"` key (JSON: status, statusCode, status_code) or `status=`/`status_code=` (logfmt);
- * -1 when none. Searched by `HTTP/` and `tatus`: V8 finds a pattern led by a common character
- * (a space, a quote) several times slower.
- */
-export function findStatus(text: string, from: number, kind: StatusPlace): number {
-  if (kind === 'request-line') {
-    for (let i = text.indexOf('HTTP/', from + 1); i >= 0; i = text.indexOf('HTTP/', i + 1)) if (text.charCodeAt(i - 1) === 32) return i - 1
-    return -1
-  }
-  for (let i = text.indexOf('tatus', from + 1); i >= 0; i = text.indexOf('tatus', i + 1)) {
-    if (text.charCodeAt(i - 1) !== 115) continue
-    const before = text.charCodeAt(i - 2)
-    const after = text.charCodeAt(i + 5)
-    if (kind === 'json' ? before === 34 && (after === 34 || after === 67 || after === 95) : (before === 32 || before === 10 || i === 1) && (after === 61 || after === 95)) return i - 1
-  }
-  return -1
-}
-
-/**
- * The status of an HTTP request line in text[a, b) (`… "GET /x HTTP/1.1" 503 …`, as uvicorn and
- * gunicorn write it inside an app's log), or 0: the same answer as the full parse, without it.
- */
-export function httpStatusIn(text: string, a: number, b: number): number {
-  const h = findStatus(text, a - 1, 'request-line')
-  if (h < 0 || h >= b) return 0
-  const q = text.indexOf('"', h)
-  if (q < 0 || q + 5 > b || text.charCodeAt(q + 1) !== 32) return 0
-  const d0 = text.charCodeAt(q + 2) - 48
-  const d1 = text.charCodeAt(q + 3) - 48
-  const d2 = text.charCodeAt(q + 4) - 48
-  if (d0 < 1 || d0 > 5 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return 0
-  const after = q + 5 < b ? text.charCodeAt(q + 5) : 32
-  if (after >= 48 && after <= 57) return 0
-  return d0 * 100 + d1 * 10 + d2
 }
 
 /** Does `text` hold a word starting with `id` (at its start or after a character that is not a letter or digit)? */

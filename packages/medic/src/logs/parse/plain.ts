@@ -7,6 +7,7 @@
 import { LEVEL, type LogEvent } from '../types.js'
 import { traceFromParent } from './fields.js'
 import { levelAt, levelFromText, levelWord, syslogSeverity } from './level.js'
+import { httpStatusIn } from './http-status.js'
 import { quick, type RecordParser } from './parser.js'
 import { leadingTime, timeEnd, timeSyslog } from './time.js'
 
@@ -233,7 +234,6 @@ export function contentStart(m: string): number {
 }
 
 const RE_TAG = /^([A-Za-z_][\w.-]*)(?:\([^)]*\))?(?:\[\d+\])?:/
-const RE_HTTP = /"([A-Z]{3,7}) ([^ "]+)[^"]*" (\d{3})\b/
 
 /** Request/trace ID written as `request_id=…`, `traceId: …`, `[req-…]`, `traceparent=00-…`. */
 export function findTraceId(s: string): string {
@@ -263,10 +263,9 @@ export const plainParser: RecordParser = {
       if (m) ev.service = m[1]
     }
     ev.traceId = findTraceId(line)
-    if (line.includes(' HTTP/')) {
-      const m = RE_HTTP.exec(line)
-      if (m) ev.status = +m[3]
-    }
+    // a request line inside the message (uvicorn, gunicorn): read as the fast path reads it
+    const status = httpStatusIn(line, 0, line.length)
+    if (status) ev.status = status
     return true
   },
   quick(line: string): number {
