@@ -43,6 +43,19 @@ function addCommonOptions(cmd: Command): Command {
     .option('-w, --window <duration>', 'how long checks that watch counters rise (deadlocks, evictions, 5xx, CPU...) observe: 0 for a snapshot, default 500ms')
 }
 
+/** The options `medic logs` and `medic trace` share: where lines come from, which, and how to print. */
+function addLogReadingOptions(cmd: Command): Command {
+  return cmd
+    .option('--command <cmd>', 'read a command\'s output, e.g. "docker logs api --since 10m" (repeatable)', collect, [])
+    .option('--since <when>', 'only events after this (10m, 2h, or an ISO time)')
+    .option('--until <when>', 'only events before this')
+    .option('--json', 'one JSON document (same as --format json)')
+    .option('--format <fmt>', 'output: text or json', 'text')
+    .option('--input-format <fmt>', `record format instead of detecting it: ${FORMAT_NAMES.join(', ')}`)
+    .option('--no-color', 'no colour')
+    .option('--no-progress', 'no progress bar on stderr')
+}
+
 export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const ctx: RunContext = { io, setExit }
   const program = new Command('medic')
@@ -108,46 +121,34 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .option('--no-color', 'no colour even on a terminal (NO_COLOR is honoured too)')
     .action(lazy(ctx, () => import('./commands/jwt.js')))
 
-  program
-    .command('logs')
-    .description('error groups, counts, rates, known errors and a timeline from log files, stdin or a command')
-    .argument('[sources...]', 'files or globs (rotated and .gz included); - for stdin')
-    .option('--command <cmd>', 'read a command\'s output, e.g. "docker logs api --since 10m" (repeatable)', collect, [])
-    .option('--since <when>', 'only events after this (10m, 2h, or an ISO time)')
-    .option('--until <when>', 'only events before this')
+  addLogReadingOptions(
+    program
+      .command('logs')
+      .description('error groups, counts, rates, known errors and a timeline from log files, stdin or a command')
+      .argument('[sources...]', 'files or globs (rotated and .gz included); - for stdin'),
+  )
     .option('--level <level>', 'lowest level to group and show (default warn)')
     .option('--service <name>', 'only events of this service')
     .option('--group <id>', 'show one group in detail')
     .option('--top <n>', 'groups to show (default 10; 100 with --json)')
     .option('--follow', 'keep reading appended lines; print warnings and errors as they come (Ctrl-C for the summary)')
-    .option('--json', 'one JSON document (same as --format json)')
-    .option('--format <fmt>', 'output: text or json', 'text')
-    .option('--input-format <fmt>', `record format instead of detecting it: ${FORMAT_NAMES.join(', ')}`)
     .option('--emit <what>', 'records: every event as one JSON line with its group id, in input order')
     .option('--window <dur>', 'recent window the findings judge (default 15m)')
     .option('--config <file>', 'medic.yaml to read logs: sources and deploys from')
     .option('--timeout <dur>', 'stop reading --command sources after this long and analyse what they wrote (default 10s; none with --follow; 0 = no limit)')
     .option('--jobs <n>', 'threads for one big file (default: the machine\'s cores; 1 = one pass)')
-    .option('--no-color', 'no colour')
-    .option('--no-progress', 'no progress bar on stderr')
     .action(lazy(ctx, () => import('./commands/logs.js')))
 
-  program
-    .command('trace')
-    .description("one request's path across services by its request, correlation or trace id")
-    .argument('<id>', 'request id, correlation id, trace id or traceparent')
-    .argument('[sources...]', 'files or globs; - for stdin (default: logs: in medic.yaml)')
-    .option('--command <cmd>', "read a command's output (repeatable)", collect, [])
-    .option('--since <when>', 'only events after this (10m, 2h, or an ISO time)')
-    .option('--until <when>', 'only events before this')
+  addLogReadingOptions(
+    program
+      .command('trace')
+      .description("one request's path across services by its request, correlation or trace id")
+      .argument('<id>', 'request id, correlation id, trace id or traceparent')
+      .argument('[sources...]', 'files or globs; - for stdin (default: logs: in medic.yaml)'),
+  )
     .option('--gap <dur>', 'mark pauses at least this long (default: 1s or 5× the median step)')
-    .option('--json', 'one JSON document (same as --format json)')
-    .option('--format <fmt>', 'output: text or json', 'text')
-    .option('--input-format <fmt>', `record format instead of detecting it: ${FORMAT_NAMES.join(', ')}`)
     .option('--config <file>', 'medic.yaml to read logs: sources from')
     .option('--timeout <dur>', 'stop reading --command sources after this long and use what they wrote (default 10s; 0 = no limit)')
-    .option('--no-color', 'no colour')
-    .option('--no-progress', 'no progress bar on stderr')
     .action(lazy(ctx, () => import('./commands/trace.js')))
 
   addCommonOptions(
