@@ -22,7 +22,14 @@ let catalog: Set<string> | undefined
 /** Finding ids listed in ../shared/FINDINGS.md (the public catalog). */
 export function findingCatalog(): Set<string> {
   if (!catalog) {
-    const text = readFileSync(resolve(repoRoot, '../shared/FINDINGS.md'), 'utf8')
+    const path = resolve(repoRoot, '../shared/FINDINGS.md')
+    let text: string
+    try {
+      text = readFileSync(path, 'utf8')
+    } catch (err) {
+      // the catalog lives beside the checkout, not in it (CI puts it there)
+      throw new Error(`the finding catalog ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? err}): check out ../shared beside this repository`)
+    }
     catalog = new Set([...text.matchAll(/^\|\s*([a-z]+\.[a-z0-9-]+)\s*\|/gm)].map((m) => m[1]))
   }
   return catalog
