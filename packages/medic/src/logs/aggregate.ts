@@ -288,7 +288,14 @@ export class Totals {
     }
     if (!(ts >= this.first)) this.first = ts
     if (!(ts <= this.last)) this.last = ts
-    const m = Math.floor(ts / 60_000)
+    const cur = this.minute(Math.floor(ts / 60_000))
+    cur.events++
+    if (err) cur.errors++
+    if (s5) cur.s5xx++
+  }
+
+  /** The counters of minute m (made when first seen; the last one is kept at hand). */
+  private minute(m: number): MinuteTotals {
     let cur = this.cur
     if (m !== this.curMinute || cur === null) {
       cur = this.perMinute.get(m) ?? null
@@ -299,9 +306,37 @@ export class Totals {
       this.cur = cur
       this.curMinute = m
     }
-    cur.events++
-    if (err) cur.errors++
-    if (s5) cur.s5xx++
+    return cur
+  }
+
+  /**
+   * Add a run of timed lines of one minute counted elsewhere (fast-scan.ts): `slots` per level
+   * slot (0 none, 1 trace … 6 fatal), `first`/`last` their earliest and latest time, `http` their
+   * request lines per status class (2xx, 3xx, 4xx, 5xx). The same sums as count() per line.
+   */
+  countRun(slots: Int32Array, first: number, last: number, http: Int32Array): void {
+    let events = 0
+    for (let i = 0; i < 7; i++) {
+      events += slots[i]
+      this.levelCounts[i] += slots[i]
+    }
+    if (events === 0) return
+    const errors = slots[5] + slots[6]
+    this.events += events
+    this.errors += errors
+    this.warnings += slots[4]
+    const h = this.http
+    h.s2xx += http[0]
+    h.s3xx += http[1]
+    h.s4xx += http[2]
+    h.s5xx += http[3]
+    h.requests += http[0] + http[1] + http[2] + http[3]
+    if (!(first >= this.first)) this.first = first
+    if (!(last <= this.last)) this.last = last
+    const cur = this.minute(Math.floor(first / 60_000))
+    cur.events += events
+    cur.errors += errors
+    cur.s5xx += http[3]
   }
 
   /**

@@ -54,6 +54,8 @@ export interface AnalyzeOptions {
   jobs?: number
   /** Smallest file read in ranges side by side (default PARALLEL_MIN_BYTES). */
   parallelMinBytes?: number
+  /** Count the commonest timestamped lines in WebAssembly when it is built (default true; fast-scan.ts). */
+  wasmScan?: boolean
 }
 
 export interface Analysis {
@@ -87,6 +89,7 @@ export async function analyze(o: AnalyzeOptions): Promise<Analysis> {
     groupAll: o.groupAll,
     follow: o.follow,
     fastOK: !o.groupAll && !o.onEvent && !o.service && !o.traceId,
+    wasmScan: o.wasmScan,
     onEvent: o.onEvent,
   }
   const sink: GroupSink = (ev, hit) => {

@@ -15,9 +15,10 @@ export const SUB_BLOCK = 64 * 1024
 export type LineSink = (line: string) => void
 /**
  * Takes a decoded block of whole lines (no trailing newline; may contain \r\n) and returns how
- * many lines it held, or -1 to have the splitter feed them one by one instead.
+ * many lines it held, or -1 to have the splitter feed them one by one instead. `bytes`: the block's
+ * bytes when it is ASCII (each byte is the character at the same offset), else null.
  */
-export type BlockSink = (text: string) => number
+export type BlockSink = (text: string, bytes: Uint8Array | null) => number
 
 export class LineSplitter {
   private carry: Buffer[] = []
@@ -102,7 +103,7 @@ export class LineSplitter {
     const nul = s.includes('\u0000')
     // a line carried over between chunks goes the same way as the block around it
     if (!bad && !nul && this.block !== null && s.indexOf('\n') < 0) {
-      const n = this.block(s)
+      const n = this.block(s, null)
       if (n >= 0) {
         this.lines += n
         return
@@ -121,7 +122,7 @@ export class LineSplitter {
     let i = 0
     const sink = this.sink
     if (!bad && !nul && this.block !== null) {
-      const n = this.block(text)
+      const n = this.block(text, ascii ? chunk.subarray(start, end) : null)
       if (n >= 0) {
         this.lines += n
         return

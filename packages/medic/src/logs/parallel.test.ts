@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { analyze, type Analysis, type AnalyzeOptions } from './analyze.js'
 import { findSplits } from './parallel.js'
 import { timestampedParser } from './parse/plain.js'
+import { analysisData } from './testing/analysis-data.js'
 import { generate, type GenFormat } from './testing/generate.js'
 import { LEVEL } from './types.js'
 
@@ -34,36 +35,6 @@ function write(name: string, data: string | Buffer): string {
   return p
 }
 
-const entries = <K, V>(m: Map<K, V>) => [...m.entries()]
-
-/** Everything an Analysis says, as plain data (identity and timings left out). */
-function plain(a: Analysis) {
-  return {
-    sources: a.sources.map(({ ranges: _, ...s }) => s),
-    totals: (({ events, errors, warnings, byLevel, first, last, untimed, http }) => ({ events, errors, warnings, byLevel, first, last, untimed, http }))(a.totals),
-    perMinute: entries(a.totals.perMinute),
-    groups: a.groups.map((g) => ({
-      id: g.id,
-      ref: g.ref,
-      kind: g.kind,
-      title: g.title(),
-      count: g.count,
-      level: g.level,
-      first: g.first,
-      last: g.last,
-      perMinute: entries(g.perMinute),
-      example: g.example,
-      services: [...g.services],
-      sources: [...g.sources],
-      known: entries(g.known),
-    })),
-    idOfRef: a.idOfRef,
-    known: a.known.map((h) => ({ ...h, spec: h.spec.id, groups: [...h.groups].map((g) => g.id), perMinute: entries(h.perMinute) })),
-    markers: a.markers,
-    filtered: a.filtered,
-  }
-}
-
 async function both(file: string | string[], extra: Partial<AnalyzeOptions> = {}, jobs = 2) {
   const sources = (Array.isArray(file) ? file : [file]).map((f) => ({ file: f }))
   const serial = await analyze({ sources, cwd: dir, jobs: 1, ...extra })
@@ -73,7 +44,7 @@ async function both(file: string | string[], extra: Partial<AnalyzeOptions> = {}
 
 async function expectSame(file: string | string[], extra: Partial<AnalyzeOptions> = {}, jobs = 2): Promise<Analysis> {
   const { serial, ranged } = await both(file, extra, jobs)
-  expect(plain(ranged)).toEqual(plain(serial))
+  expect(analysisData(ranged)).toEqual(analysisData(serial))
   return ranged
 }
 

@@ -11,11 +11,12 @@ import type { GroupStats, Totals } from './aggregate.js'
 import { detect, parserByName, SAMPLE_LINES } from './detect.js'
 import { isExceptionHeader, parseException } from './exceptions.js'
 import { find429, findRateLimit, findUtcnow, matchKnown, maybeKnownAtInfo, type CompiledKnownError } from './known-errors.js'
+import { fastScanner } from './fast-scan.js'
 import { LineSplitter } from './lines.js'
 import { InterleavedAssembler, RecordAssembler, type Assembler } from './multiline.js'
 import { findStatus, httpStatusIn } from './parse/http-status.js'
 import { newEvent, quick, type RecordParser, type StatusPlace } from './parse/parser.js'
-import { plainParser } from './parse/plain.js'
+import { plainParser, timestampedParser } from './parse/plain.js'
 import { detectPrefix, type LinePrefix } from './prefix.js'
 import { CHUNK_BYTES, type ResolvedSource } from './sources.js'
 import { LEVEL, type InputProblems, type LogEvent } from './types.js'
@@ -61,6 +62,8 @@ export interface ScanSettings {
   follow?: boolean
   /** Lines below the grouping level may be counted without a full parse. */
   fastOK: boolean
+  /** The commonest timestamped lines may be counted in WebAssembly (fast-scan.ts; default yes). */
+  wasmScan?: boolean
   onEvent?: (ev: LogEvent, group: GroupStats | null) => void
 }
 
@@ -252,6 +255,7 @@ export function scanSource(
   }
   // Block fast path: lines are scanned by offset in the decoded chunk; a line is sliced out only
   // when it needs more than counting (a higher level, a peek hit, a continuation).
+  const wasm = s.wasmScan === false ? null : fastScanner()
   let pendText = ''
   let pendA = -1
   let pendB = 0
@@ -277,10 +281,16 @@ export function scanSource(
     }
     totals.count(ts, pendLevel, pendStatus)
   }
-  const blockScan = (text: string): number => {
+  const blockScan = (text: string, bytes: Uint8Array | null): number => {
     const p = parser!
     const asm = assembler!
     const len = text.length
+    // runs of the commonest lines counted in WebAssembly (fast-scan.ts), this block's bytes loaded
+    const fast = bytes !== null && wasm !== null && p === timestampedParser && statusPlace === 'request-line' && wasm.load(bytes, groupLevel, since, until) ? wasm : null
+    // lines to read here before trying it again: the next one, unless it keeps finding nothing
+    // (a file of errors, say), then every 16th
+    let fastWait = 0
+    let fastMisses = 0
     // where " 429" occurs in this block (rare): a line holding one takes the slow path
     let peek429 = find429(text, 0)
     // and the other needles of known errors logged at info (maybeKnownAtInfo)
@@ -291,6 +301,24 @@ export function scanSource(
     let a = 0
     let n = 0
     for (;;) {
+      if (fast !== null && --fastWait <= 0) {
+        const next = fast.scan(a)
+        const run = fast.run
+        if (run.lines > 0) {
+          // the first line counted there starts a record: what was pending ends here, as below
+          if (pendA >= 0) commitPending()
+          else asm.flush(lineNo + 1)
+          totals.countRun(run.slots, run.first, run.last, run.http)
+          tally.filtered += run.filtered
+          report.records += run.lines
+          times[LAST] = run.lastRead
+          lineNo += run.lines
+          n += run.lines
+          a = next
+          fastWait = 1
+          fastMisses = 0
+        } else fastWait = ++fastMisses > 32 ? 16 : 1
+      }
       let e = text.indexOf('\n', a)
       if (e < 0) e = len
       let b = e
@@ -345,7 +373,7 @@ export function scanSource(
       if (e >= text.length) break
       a = e + 1
     }
-    return blockScan(parts.join('\n'))
+    return blockScan(parts.join('\n'), null)
   }
   const cutPrefix = (line: string, n: number): string => {
     const c = prefix!.cut(line)

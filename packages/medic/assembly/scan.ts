@@ -1,0 +1,260 @@
+// AssemblyScript, compiled to dist/logs-scan.wasm (npm run build). The block fast path of the
+// timestamped format for its commonest lines, 16 bytes at a time: "YYYY-MM-DD HH:MM:SS,mmm LEVEL
+// message" in the minute the JavaScript side last parsed, at a level below the grouping level,
+// without a needle that needs a closer look, and the status of a request line in it. It counts such lines and stops at the first line it
+// cannot vouch for, which the JavaScript side then reads as before (src/logs/fast-scan.ts). Every
+// rule here is a copy of one in src/logs/parse/time.ts, plain.ts and scan.ts: a line it counts is
+// one those would count the same way.
+
+// Memory: [0, 4096) settings and results, [4096, 8192) the level words, from INPUT the block.
+const SETTINGS: usize = 0
+const RESULTS: usize = 256
+const WORDS: usize = 4096
+export const INPUT: usize = 65536
+
+// settings (written by the JavaScript side)
+//   +0 u64, +8 u64  the minute: the first 16 bytes of its lines ("2026-11-22 01:00")
+//   +16 f64         the minute's epoch ms
+//   +24 i32         1: no zone after the time; 2: a Z after it (else nothing is counted)
+//   +28 i32         the grouping level (lines at or above it are not counted)
+//   +32 f64, +40 f64  since, until (epoch ms)
+//   +48 i32         number of level words
+// results (read by the JavaScript side after scan)
+//   +0..+24 i32[7]  lines counted per level slot (0 none, 1 trace … 6 fatal)
+//   +28 i32         lines filtered out by since/until
+//   +32 f64, +40 f64  first and last time of the lines counted (NaN: none)
+//   +48 f64         the time of the last line read (counted or filtered)
+//   +56 i32         lines read (counted or filtered)
+//   +60 i32[4]      of the lines counted, request lines with a status 2xx, 3xx, 4xx, 5xx
+// level words: per word 16 bytes: u8 length, u8 level, then the word's bytes
+
+@inline function b(p: usize): u32 {
+  return <u32>load<u8>(p)
+}
+@inline function isDigit(c: u32): bool {
+  return c - 48 < 10
+}
+@inline function isSep(c: u32): bool {
+  // space, tab, '-', '|', ':', ','
+  return c == 32 || c == 9 || c == 45 || c == 124 || c == 58 || c == 44
+}
+@inline function isNameChar(c: u32): bool {
+  // letters, digits and . _ - [ ]
+  return (c - 97 < 26) || (c - 65 < 26) || (c - 48 < 10) || c == 46 || c == 95 || c == 45 || c == 91 || c == 93
+}
+@inline function isMarkerFirst(c: u32): bool {
+  // S A B L U R M: the first letters of start-up and migration phrases
+  return c == 83 || c == 65 || c == 66 || c == 76 || c == 85 || c == 82 || c == 77
+}
+
+/** The level of the upper-case word [p, q), or 0. */
+function levelOf(p: usize, q: usize): i32 {
+  const n = <u32>(q - p)
+  const count = load<i32>(SETTINGS + 48)
+  for (let k = 0; k < count; k++) {
+    const w = WORDS + (<usize>k << 4)
+    if (b(w) != n) continue
+    let same = true
+    for (let i: usize = 0; i < <usize>n; i++) {
+      if (load<u8>(p + i) != load<u8>(w + 2 + i)) {
+        same = false
+        break
+      }
+    }
+    if (same) return <i32>b(w + 1)
+  }
+  return 0
+}
+
+// where the line's first " HTTP/" is (set by hasNeedle; 0 for none)
+let httpAt: usize = 0
+
+/**
+ * Does line [m, e) hold a needle the JavaScript side must see: ` 429`, `Limit` (RateLimit),
+ * `utcnow`? Candidates by their first byte, 16 at a time; the first ` HTTP/` is noted in httpAt.
+ */
+function hasNeedle(m: usize, e: usize): bool {
+  const c4 = i8x16.splat(52)
+  const cH = i8x16.splat(72)
+  const cL = i8x16.splat(76)
+  const cu = i8x16.splat(117)
+  httpAt = 0
+  for (let r0 = m; r0 < e; r0 += 16) {
+    const v = v128.load(r0)
+    let bits = i8x16.bitmask(v128.or(v128.or(i8x16.eq(v, c4), i8x16.eq(v, cH)), v128.or(i8x16.eq(v, cL), i8x16.eq(v, cu))))
+    while (bits != 0) {
+      const r = r0 + <usize>ctz(bits)
+      bits &= bits - 1
+      if (r >= e) return false
+      const c = b(r)
+      if (c == 52) {
+        if (r + 2 < e && b(r - 1) == 32 && b(r + 1) == 50 && b(r + 2) == 57) return true
+      } else if (c == 72) {
+        if (httpAt == 0 && r > m && r + 4 < e && b(r - 1) == 32 && load<u32>(r) == 0x50545448 && b(r + 4) == 47) httpAt = r - 1
+      } else if (c == 76) {
+        if (r + 4 < e && load<u32>(r) == 0x696d694c && b(r + 4) == 116) return true
+      } else if (r + 5 < e && load<u32>(r) == 0x6e637475 && load<u16>(r + 4) == 0x776f) return true
+    }
+  }
+  return false
+}
+
+/**
+ * The status of the request line whose ` HTTP/` is at h, in line [a, e), or 0 (parse/http-status.ts
+ * httpStatusIn): `"METHOD path HTTP/…" 503` with 3 to 7 capitals and a status 100–599 that is a word.
+ */
+function statusAt(a: usize, e: usize, h: usize): i32 {
+  let open = h
+  while (open > a && b(open - 1) != 34) open--
+  if (open == a) return 0
+  open--
+  let m = open + 1
+  while (m < h && b(m) - 65 < 26) m++
+  const n = m - open - 1
+  if (n < 3 || n > 7 || b(m) != 32) return 0
+  let q = h
+  while (q < e && b(q) != 34) q++
+  if (q >= e || q + 5 > e || b(q + 1) != 32) return 0
+  const d0 = b(q + 2) - 48
+  const d1 = b(q + 3) - 48
+  const d2 = b(q + 4) - 48
+  if (d0 < 1 || d0 > 5 || d1 > 9 || d2 > 9) return 0
+  if (q + 5 < e) {
+    const c = b(q + 5)
+    if ((c - 48 < 10) || (c - 65 < 26) || (c - 97 < 26) || c == 95) return 0
+  }
+  return <i32>(d0 * 100 + d1 * 10 + d2)
+}
+
+/** The end of the line starting at a (its newline, or end). */
+@inline function lineEnd(a: usize, end: usize): usize {
+  const nl = i8x16.splat(10)
+  let e = a
+  while (e + 16 <= end) {
+    const bits = i8x16.bitmask(i8x16.eq(v128.load(e), nl))
+    if (bits != 0) return e + <usize>ctz(bits)
+    e += 16
+  }
+  while (e < end && load<u8>(e) != 10) e++
+  return e
+}
+
+// the line read last: its level slot, time and HTTP status (set by accept)
+let gotSlot: i32 = 0
+let gotTs: f64 = 0
+let gotStatus: i32 = 0
+
+/**
+ * Can line [a, e) be counted here? (A record start of the cached minute, a level word below the
+ * grouping level, no marker and no needle.) Sets gotSlot and gotTs.
+ */
+function accept(a: usize, e: usize, end: usize): bool {
+  if (e - a < 20 || b(e - 1) == 13) return false
+  if (load<u64>(a) != load<u64>(SETTINGS) || load<u64>(a + 8) != load<u64>(SETTINGS + 8) || b(a + 16) != 58) return false
+  const s0 = b(a + 17) - 48
+  const s1 = b(a + 18) - 48
+  if (s0 > 9 || s1 > 9) return false
+  const sec = s0 * 10 + s1
+  // a second past 59 would be the next minute
+  if (sec > 59) return false
+  let j = a + 19
+  let ms: f64 = 0
+  let c = b(j)
+  if ((c == 46 || c == 44) && isDigit(b(j + 1))) {
+    j++
+    let scale: f64 = 100
+    while (j < e && isDigit(b(j))) {
+      if (scale >= 1) ms += <f64>(b(j) - 48) * scale
+      scale /= 10
+      j++
+    }
+  }
+  const z = j < e ? b(j) : 10
+  const zone = load<i32>(SETTINGS + 24)
+  let t = j
+  if (zone == 1) {
+    const z1 = j + 1 < e ? b(j + 1) : 10
+    if (z == 90 || z == 43 || (z == 45 && isDigit(z1)) || (z == 32 && (z1 == 43 || z1 == 45 || z1 == 85))) return false
+  } else if (zone == 2 && z == 90) t = j + 1
+  else return false
+  // the level word: a space, 3 to 11 capitals, a space
+  if (t >= e || b(t) != 32) return false
+  const p = t + 1
+  let q = p
+  while (q < e && b(q) - 65 < 26) q++
+  if (q - p < 3 || q - p > 11 || q >= e || b(q) != 32) return false
+  const level = levelOf(p, q)
+  if (level == 0 || level >= load<i32>(SETTINGS + 28)) return false
+  // the message start, and no start-up or migration marker there (scan.ts markerAt's gate)
+  let m = q
+  while (m < e && isSep(b(m))) m++
+  if (m < end && isMarkerFirst(b(m))) return false
+  let i = m
+  const stop = m + 60 < end ? m + 60 : end
+  while (i < stop && isNameChar(b(i))) i++
+  if (i + 2 < end && b(i) == 58 && b(i + 1) == 32 && isMarkerFirst(b(i + 2))) return false
+  if (hasNeedle(a, e)) return false
+  gotStatus = httpAt != 0 ? statusAt(a, e, httpAt) : 0
+  gotSlot = level >= 60 ? 6 : level >= 10 ? level / 10 : 0
+  gotTs = load<f64>(SETTINGS + 16) + <f64>(sec * 1000) + Math.floor(ms)
+  return true
+}
+
+/**
+ * Count the lines of the block from offset `from` (a line start) while each line and the line
+ * after it can be counted here (a line is a record on its own only when the next one starts a
+ * record). Returns the offset where the JavaScript side goes on (the first line not counted), with
+ * the counts in RESULTS.
+ */
+export function scan(from: i32, len: i32): i32 {
+  const end = INPUT + <usize>len
+  for (let k: usize = 0; k < 7; k++) store<i32>(RESULTS + (k << 2), 0)
+  store<i32>(RESULTS + 28, 0)
+  store<f64>(RESULTS + 32, NaN)
+  store<f64>(RESULTS + 40, NaN)
+  store<i32>(RESULTS + 56, 0)
+  for (let k: usize = 0; k < 4; k++) store<i32>(RESULTS + 60 + (k << 2), 0)
+  const since = load<f64>(SETTINGS + 32)
+  const until = load<f64>(SETTINGS + 40)
+  let a = INPUT + <usize>from
+  let e = lineEnd(a, end)
+  // the next line must exist in the block to know this one is a record on its own
+  if (e >= end || !accept(a, e, end)) return from
+  let lines = 0
+  let filtered = 0
+  let first: f64 = NaN
+  let last: f64 = NaN
+  for (;;) {
+    const slot = gotSlot
+    const ts = gotTs
+    const status = gotStatus
+    const a2 = e + 1
+    const e2 = lineEnd(a2, end)
+    if (e2 >= end || !accept(a2, e2, end)) {
+      // line a is left to the JavaScript side
+      store<i32>(RESULTS + 28, filtered)
+      store<f64>(RESULTS + 32, first)
+      store<f64>(RESULTS + 40, last)
+      store<i32>(RESULTS + 56, lines)
+      return <i32>(a - INPUT)
+    }
+    lines++
+    store<f64>(RESULTS + 48, ts)
+    if (ts < since || ts > until) filtered++
+    else {
+      const p = RESULTS + (<usize>slot << 2)
+      store<i32>(p, load<i32>(p) + 1)
+      if (status != 0) {
+        const h = RESULTS + 60 + (<usize>(status / 100 - 2) << 2)
+        // 1xx counts as 2xx, as in Totals.count
+        const at = status < 200 ? RESULTS + 60 : h
+        store<i32>(at, load<i32>(at) + 1)
+      }
+      if (!(ts >= first)) first = ts
+      if (!(ts <= last)) last = ts
+    }
+    a = a2
+    e = e2
+  }
+  return 0 // not reached
+}

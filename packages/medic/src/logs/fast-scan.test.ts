@@ -1,0 +1,157 @@
+/**
+ * The WebAssembly scanner (assembly/scan.ts, built to dist/logs-scan.wasm by `npm run build`) counts
+ * the commonest timestamped lines; every result must be the one of the JavaScript fast path. Inputs
+ * are generated to sit on each rule's edge: minutes that change, fractions of any length, zones, a
+ * second past 59, level words it knows and does not, needles (` 429`, RateLimit, utcnow), request
+ * lines with good and bad statuses, start-up markers, tracebacks, blank lines, CRLF, and time and
+ * level filters.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { analyze, type Analysis, type AnalyzeOptions } from './analyze.js'
+import { fastScanner } from './fast-scan.js'
+import { analysisData } from './testing/analysis-data.js'
+import { leadingTime } from './parse/time.js'
+import { LEVEL } from './types.js'
+
+let dir: string
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'medic-fast-scan-test-'))
+})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+/** A small seeded generator (mulberry32): the same input for a seed on every run. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const WORDS = ['INFO', 'INFO', 'INFO', 'INFO', 'DEBUG', 'DEBUG', 'WARNING', 'ERROR', 'INF', 'NOTICE', 'VERBOSE', 'TRACE', 'CRITICAL', 'Info', 'INFOX', 'OK']
+const MESSAGES = [
+  'app.worker: job 17 started for tenant 4',
+  'app.cache: cache hit for key user:42:profile',
+  'uvicorn.access: 10.0.0.1:5123 - "GET /api/orders/7 HTTP/1.1" 200',
+  'uvicorn.access: 10.0.0.1:5123 - "POST /api/orders HTTP/1.1" 503',
+  'uvicorn.access: 10.0.0.1:5123 - "GET /x HTTP/1.1" 999',
+  'uvicorn.access: 10.0.0.1:5123 - "GET /x HTTP/1.1" 099',
+  'uvicorn.access: 10.0.0.1:5123 - "GET /x HTTP/1.1" 5030',
+  'uvicorn.access: 10.0.0.1:5123 - "get /x HTTP/1.1" 404',
+  'uvicorn.access: 10.0.0.1:5123 - "GET /x HTTP/1.1" 301a',
+  'proxy: "upstream HTTP/2 stream reset" 502',
+  'app.http: upstream answered 429 Too Many Requests',
+  'app.http: upstream said 1429 items',
+  'app.limits: RateLimitError from the provider',
+  'app.limits: Limit reached for tenant 3',
+  'py.warnings: datetime.utcnow() is deprecated',
+  'Started server process [7]',
+  'uvicorn: Application startup complete.',
+  'app.db: Running migrations',
+  'app: Listening on 0.0.0.0:8000',
+  'Booting worker with pid: 12',
+  'app.db: query executed in 45.4ms rows=443',
+  '',
+  '- | app: spaced',
+]
+
+const PLAIN = ['app.worker: job 17 started for tenant 4', 'app.cache: cache hit for key user:42:profile', 'app.db: query executed in 45.4ms rows=443', 'uvicorn.access: 10.0.0.1:5123 - "GET /api/orders/7 HTTP/1.1" 200']
+
+/** Mostly plain INFO and DEBUG lines (runs the scanner counts), one line in five on an edge. */
+function generate(seed: number, lines: number): string {
+  const r = rng(seed)
+  const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)]
+  const out: string[] = []
+  let minute = 0
+  let second = 0
+  for (let i = 0; i < lines; i++) {
+    if (r() < 0.01) minute += 1 + Math.floor(r() * 3)
+    second = (second + Math.floor(r() * 3)) % 60
+    const hh = String(1 + Math.floor(minute / 60)).padStart(2, '0')
+    const mm = String(minute % 60).padStart(2, '0')
+    const edge = r() < 0.2
+    const ss = edge && r() < 0.02 ? String(60 + Math.floor(r() * 40)) : String(second).padStart(2, '0')
+    const frac = edge ? pick([',123', ',001', '.5', '.123456', '', ',9999']) : ',123'
+    const zone = edge && r() < 0.1 ? pick(['Z', '+02:00', ' +0000', ' UTC', '-0500']) : ''
+    const t = `2026-11-22 ${hh}:${mm}:${ss}${frac}${zone}`
+    if (!edge) {
+      out.push(`${t} ${pick(['INFO', 'INFO', 'DEBUG'])} ${pick(PLAIN)}`)
+      continue
+    }
+    const roll = r()
+    if (roll < 0.05) out.push('')
+    else if (roll < 0.15) out.push(`${t} ERROR app.api: request failed`, 'Traceback (most recent call last):', '  File "/app/x.py", line 3, in f', '    g()', 'ValueError: bad value')
+    else if (roll < 0.2) out.push(`    continued detail ${i}`)
+    else if (roll < 0.25) out.push(`${t} INFO app: with a carriage return\r`)
+    else if (roll < 0.3) out.push(`[${t}] INFO app: bracketed`)
+    else out.push(`${t} ${pick(WORDS)} ${pick(MESSAGES)}`)
+  }
+  return out.join('\n') + '\n'
+}
+
+async function expectSame(file: string, extra: Partial<AnalyzeOptions> = {}): Promise<Analysis> {
+  const base = { sources: [{ file }], cwd: dir, jobs: 1, ...extra }
+  const js = await analyze({ ...base, wasmScan: false })
+  const before = fastScanner()!.counted
+  const wasm = await analyze({ ...base, wasmScan: true })
+  // most lines were counted there (else this compares JavaScript with itself)
+  expect(fastScanner()!.counted - before).toBeGreaterThan(wasm.totals.events * 0.3)
+  expect(analysisData(wasm)).toEqual(analysisData(js))
+  return wasm
+}
+
+describe('the WebAssembly scanner', () => {
+  it('is built and counts a run of plain lines (else the comparisons below prove nothing)', () => {
+    const f = fastScanner()
+    expect(f, 'dist/logs-scan.wasm: run `npm run build`').not.toBeNull()
+    const block = ['2026-11-22 01:00:00,001 INFO a: one', '2026-11-22 01:00:01,002 DEBUG a: two', '2026-11-22 01:00:02,003 INFO a: three', '2026-11-22 01:00:03,004 INFO a: four'].join('\n')
+    // the JavaScript side parses a line of the minute first (the scanner counts in that minute)
+    expect(leadingTime(block, 0)).toBe(Date.UTC(2026, 10, 22, 1, 0, 0, 1))
+    expect(f!.load(Buffer.from(block), LEVEL.warn, -Infinity, Infinity)).toBe(true)
+    const next = f!.scan(0)
+    // the last two lines are left to JavaScript: a line is counted when the next one, ended by a
+    // newline, starts a record (the block's last line has none)
+    expect(f!.run.lines).toBe(2)
+    expect(next).toBe(block.indexOf('2026-11-22 01:00:02'))
+    expect([...f!.run.slots]).toEqual([0, 0, 1, 1, 0, 0, 0])
+    expect(f!.run.first).toBe(Date.UTC(2026, 10, 22, 1, 0, 0, 1))
+    expect(f!.run.last).toBe(Date.UTC(2026, 10, 22, 1, 0, 1, 2))
+  })
+
+  it('gives the JavaScript fast path\'s analysis, line for line, on edge-case inputs', async () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const f = join(dir, `edge-${seed}.log`)
+      writeFileSync(f, generate(seed, 30_000))
+      const a = await expectSame(f)
+      expect(a.totals.events).toBeGreaterThan(20_000)
+      expect(a.totals.http.requests).toBeGreaterThan(1000)
+      expect(a.totals.http.s5xx).toBeGreaterThan(10)
+      expect(a.markers.length).toBeGreaterThan(0)
+    }
+  })
+
+  it('with time and level filters', async () => {
+    const f = join(dir, 'filters.log')
+    writeFileSync(f, generate(9, 30_000))
+    await expectSame(f, { since: Date.UTC(2026, 10, 22, 2, 20), until: Date.UTC(2026, 10, 22, 4, 40, 30) })
+    // at debug every INFO line is grouped: the scanner counts only DEBUG ones
+    const debug = await analyze({ sources: [{ file: f }], cwd: dir, jobs: 1, groupLevel: LEVEL.debug, wasmScan: false })
+    expect(analysisData(await analyze({ sources: [{ file: f }], cwd: dir, jobs: 1, groupLevel: LEVEL.debug }))).toEqual(analysisData(debug))
+    await expectSame(f, { groupLevel: LEVEL.fatal })
+  })
+
+  it('in ranges side by side (each worker has its own scanner)', async () => {
+    const f = join(dir, 'ranges.log')
+    writeFileSync(f, generate(11, 60_000))
+    const js = await analyze({ sources: [{ file: f }], cwd: dir, jobs: 1, wasmScan: false })
+    const wasm = await analyze({ sources: [{ file: f }], cwd: dir, jobs: 2, parallelMinBytes: 1 })
+    expect(wasm.sources[0].ranges).toBe(2)
+    expect(analysisData(wasm)).toEqual(analysisData(js))
+  })
+})
