@@ -292,12 +292,12 @@ export function scanSource(
     let fastWait = 0
     let fastMisses = 0
     // where " 429" occurs in this block (rare): a line holding one takes the slow path
-    let peek429 = find429(text, 0)
+    let peek429 = -2
     // and the other needles of known errors logged at info (maybeKnownAtInfo)
-    let peekRate = findRateLimit(text, 0)
-    let peekUtc = findUtcnow(text, 0)
+    let peekRate = -2
+    let peekUtc = -2
     // where the next HTTP request line (plain) or status key (structured) is: its status counts
-    let peekHttp = findStatus(text, 0, statusPlace)
+    let peekHttp = -2
     let a = 0
     let n = 0
     for (;;) {
@@ -334,10 +334,13 @@ export function scanSource(
           if (pendA >= 0) commitPending()
           else asm.flush(lineNo)
           if (lvl >= 0 && lvl < groupLevel) {
-            while (peek429 >= 0 && peek429 < a) peek429 = find429(text, peek429 + 1)
-            while (peekRate >= 0 && peekRate < a) peekRate = findRateLimit(text, peekRate + 1)
-            while (peekUtc >= 0 && peekUtc < a) peekUtc = findUtcnow(text, peekUtc + 1)
-            while (peekHttp >= 0 && peekHttp < a) peekHttp = findStatus(text, peekHttp + 1, statusPlace)
+            // each the first at or after this line (-2: not looked for yet, -1: none in the rest of
+            // the block); looked for again from here once passed (lines counted in WebAssembly
+            // between are not searched)
+            if (peek429 !== -1 && peek429 < a) peek429 = find429(text, a - 1)
+            if (peekRate !== -1 && peekRate < a) peekRate = findRateLimit(text, a)
+            if (peekUtc !== -1 && peekUtc < a) peekUtc = findUtcnow(text, a)
+            if (peekHttp !== -1 && peekHttp < a) peekHttp = findStatus(text, a - 1, statusPlace)
             const http = peekHttp >= a && peekHttp < b
             pendText = text
             pendA = a
