@@ -6,10 +6,17 @@
 // rule here is a copy of one in src/logs/parse/time.ts, plain.ts and scan.ts: a line it counts is
 // one those would count the same way.
 
-// Memory: [0, 4096) settings and results, [4096, 8192) the level words, from INPUT the block.
+// Memory: [0, 4096) settings and results, [4096, 8192) the level words, [8192, 8704) the JSON
+// layout, from INPUT the block.
 const SETTINGS: usize = 0
 const RESULTS: usize = 256
 const WORDS: usize = 4096
+// JSON lines: the level key as written (`"level":`), the time key (`"time":`), the message key's
+// tail (`msg":"`), each a length byte then the bytes; and the level of each number 0..99
+const JSON_LEVEL_KEY: usize = 8192
+const JSON_TIME_KEY: usize = 8256
+const JSON_MSG_TAIL: usize = 8320
+const JSON_LEVELS: usize = 8448
 export const INPUT: usize = 65536
 
 // settings (written by the JavaScript side)
@@ -47,6 +54,18 @@ export const INPUT: usize = 65536
   return c == 83 || c == 65 || c == 66 || c == 76 || c == 85 || c == 82 || c == 77
 }
 
+/**
+ * Might a start-up or migration marker begin at m (scan.ts markerAt's gate): a marker phrase's
+ * first letter there, or after a `logger.name: ` of up to 60 characters?
+ */
+function mayBeMarker(m: usize, end: usize): bool {
+  if (m < end && isMarkerFirst(b(m))) return true
+  let i = m
+  const stop = m + 60 < end ? m + 60 : end
+  while (i < stop && isNameChar(b(i))) i++
+  return i + 2 < end && b(i) == 58 && b(i + 1) == 32 && isMarkerFirst(b(i + 2))
+}
+
 /** The level of the upper-case word [p, q), or 0. */
 function levelOf(p: usize, q: usize): i32 {
   const n = <u32>(q - p)
@@ -71,11 +90,14 @@ let httpAt: usize = 0
 
 /**
  * Does line [m, e) hold a needle the JavaScript side must see: ` 429`, `Limit` (RateLimit),
- * `utcnow`? Candidates by their first byte, 16 at a time; the first ` HTTP/` is noted in httpAt.
+ * `utcnow`, and in a JSON line a status key (`"status"`, `"statusCode"`, `"status_code"`: such a
+ * record takes the full parse)? Candidates by their first byte, 16 at a time; in a timestamped line
+ * the first ` HTTP/` is noted in httpAt.
  */
-function hasNeedle(m: usize, e: usize): bool {
+function hasNeedle(m: usize, e: usize, json: bool): bool {
   const c4 = i8x16.splat(52)
-  const cH = i8x16.splat(72)
+  // (no H in JSON: a request line there has no status for the fast path; bytes past a block are 0)
+  const cH = i8x16.splat(json ? 0 : 72)
   const cL = i8x16.splat(76)
   const cu = i8x16.splat(117)
   httpAt = 0
@@ -93,7 +115,14 @@ function hasNeedle(m: usize, e: usize): bool {
         if (httpAt == 0 && r > m && r + 4 < e && b(r - 1) == 32 && load<u32>(r) == 0x50545448 && b(r + 4) == 47) httpAt = r - 1
       } else if (c == 76) {
         if (r + 4 < e && load<u32>(r) == 0x696d694c && b(r + 4) == 116) return true
-      } else if (r + 5 < e && load<u32>(r) == 0x6e637475 && load<u16>(r + 4) == 0x776f) return true
+      } else {
+        if (r + 5 < e && load<u32>(r) == 0x6e637475 && load<u16>(r + 4) == 0x776f) return true
+        // the u of "status then ", C or _ (parse/http-status.ts findStatus)
+        if (json && r >= m + 5 && r + 2 < e && b(r + 1) == 115 && load<u32>(r - 4) == 0x74617473 && b(r - 5) == 34) {
+          const after = b(r + 2)
+          if (after == 34 || after == 67 || after == 95) return true
+        }
+      }
     }
   }
   return false
@@ -185,15 +214,11 @@ function accept(a: usize, e: usize, end: usize): bool {
   if (q - p < 3 || q - p > 11 || q >= e || b(q) != 32) return false
   const level = levelOf(p, q)
   if (level == 0 || level >= load<i32>(SETTINGS + 28)) return false
-  // the message start, and no start-up or migration marker there (scan.ts markerAt's gate)
+  // the message start, and no start-up or migration marker there
   let m = q
   while (m < e && isSep(b(m))) m++
-  if (m < end && isMarkerFirst(b(m))) return false
-  let i = m
-  const stop = m + 60 < end ? m + 60 : end
-  while (i < stop && isNameChar(b(i))) i++
-  if (i + 2 < end && b(i) == 58 && b(i + 1) == 32 && isMarkerFirst(b(i + 2))) return false
-  if (hasNeedle(a, e)) return false
+  if (mayBeMarker(m, end)) return false
+  if (hasNeedle(a, e, false)) return false
   gotStatus = httpAt != 0 ? statusAt(a, e, httpAt) : 0
   gotSlot = level >= 60 ? 6 : level >= 10 ? level / 10 : 0
   gotTs = load<f64>(SETTINGS + 16) + <f64>(sec * 1000) + Math.floor(ms)
@@ -203,10 +228,11 @@ function accept(a: usize, e: usize, end: usize): bool {
 /**
  * Count the lines of the block from offset `from` (a line start) while each line and the line
  * after it can be counted here (a line is a record on its own only when the next one starts a
- * record). Returns the offset where the JavaScript side goes on (the first line not counted), with
+ * record): timestamped lines, or JSON lines when `json` is 1 (a run of those stays within one
+ * minute). Returns the offset where the JavaScript side goes on (the first line not counted), with
  * the counts in RESULTS.
  */
-export function scan(from: i32, len: i32): i32 {
+export function scan(from: i32, len: i32, json: i32): i32 {
   const end = INPUT + <usize>len
   for (let k: usize = 0; k < 7; k++) store<i32>(RESULTS + (k << 2), 0)
   store<i32>(RESULTS + 28, 0)
@@ -219,7 +245,8 @@ export function scan(from: i32, len: i32): i32 {
   let a = INPUT + <usize>from
   let e = lineEnd(a, end)
   // the next line must exist in the block to know this one is a record on its own
-  if (e >= end || !accept(a, e, end)) return from
+  if (e >= end || !(json ? acceptJson(a, e, end) : accept(a, e, end))) return from
+  const minute = Math.floor(gotTs / 60000)
   let lines = 0
   let filtered = 0
   let first: f64 = NaN
@@ -230,7 +257,7 @@ export function scan(from: i32, len: i32): i32 {
     const status = gotStatus
     const a2 = e + 1
     const e2 = lineEnd(a2, end)
-    if (e2 >= end || !accept(a2, e2, end)) {
+    if ((json && Math.floor(ts / 60000) != minute) || e2 >= end || !(json ? acceptJson(a2, e2, end) : accept(a2, e2, end))) {
       // line a is left to the JavaScript side
       store<i32>(RESULTS + 28, filtered)
       store<f64>(RESULTS + 32, first)
@@ -245,9 +272,8 @@ export function scan(from: i32, len: i32): i32 {
       const p = RESULTS + (<usize>slot << 2)
       store<i32>(p, load<i32>(p) + 1)
       if (status != 0) {
-        const h = RESULTS + 60 + (<usize>(status / 100 - 2) << 2)
         // 1xx counts as 2xx, as in Totals.count
-        const at = status < 200 ? RESULTS + 60 : h
+        const at = status < 200 ? RESULTS + 60 : RESULTS + 60 + (<usize>(status / 100 - 2) << 2)
         store<i32>(at, load<i32>(at) + 1)
       }
       if (!(ts >= first)) first = ts
@@ -257,4 +283,73 @@ export function scan(from: i32, len: i32): i32 {
     e = e2
   }
   return 0 // not reached
+}
+
+/** Do the len bytes at p equal the key stored at k (a length byte, then its bytes)? */
+function keyAt(p: usize, k: usize, e: usize): bool {
+  const n = <usize>b(k)
+  if (p + n > e) return false
+  for (let i: usize = 0; i < n; i++) if (load<u8>(p + i) != load<u8>(k + 1 + i)) return false
+  return true
+}
+
+/** Where the first `msg":"` (the learned tail) with a quote before it starts in [from, e), or 0. */
+function msgAt(from: usize, e: usize): usize {
+  const tail = <usize>b(JSON_MSG_TAIL)
+  const c0 = i8x16.splat(<i8>b(JSON_MSG_TAIL + 1))
+  for (let r0 = from; r0 < e; r0 += 16) {
+    let bits = i8x16.bitmask(i8x16.eq(v128.load(r0), c0))
+    while (bits != 0) {
+      const r = r0 + <usize>ctz(bits)
+      bits &= bits - 1
+      if (r + tail > e) return 0
+      if (b(r - 1) == 34 && keyAt(r, JSON_MSG_TAIL, e)) return r
+    }
+  }
+  return 0
+}
+
+/**
+ * Can JSON line [a, e) be counted here? The learned level key first with a number (json.ts
+ * quickAt), the time key right after it with whole epoch milliseconds, below the grouping level,
+ * no marker at the message start, no needle. Sets gotSlot and gotTs.
+ */
+function acceptJson(a: usize, e: usize, end: usize): bool {
+  if (e - a < 4 || b(a) != 123 || b(e - 1) == 13) return false
+  let p = a + 1
+  if (!keyAt(p, JSON_LEVEL_KEY, e)) return false
+  p += <usize>b(JSON_LEVEL_KEY)
+  while (p < e && b(p) == 32) p++
+  let n: u32 = 0
+  const d0 = p
+  while (p < e && isDigit(b(p)) && p - d0 < 3) {
+    n = n * 10 + b(p) - 48
+    p++
+  }
+  if (p == d0 || n > 99 || (p < e && isDigit(b(p)))) return false
+  const level = <i32>b(JSON_LEVELS + <usize>n)
+  if (level == 0 || level >= load<i32>(SETTINGS + 28)) return false
+  // the time key right after the level: whole milliseconds (1e11 to 1e14)
+  if (p >= e || b(p) != 44 || !keyAt(p + 1, JSON_TIME_KEY, e)) return false
+  p += 1 + <usize>b(JSON_TIME_KEY)
+  while (p < e && b(p) == 32) p++
+  let t: f64 = 0
+  const t0 = p
+  while (p < e && isDigit(b(p))) {
+    t = t * 10 + <f64>(b(p) - 48)
+    p++
+  }
+  if (p == t0 || (p < e && b(p) == 46) || t < 1e11 || t >= 1e14) return false
+  // the message start (the first `msg":"` with a quote before it): no marker there
+  const tail = <usize>b(JSON_MSG_TAIL)
+  if (tail > 0) {
+    const m = msgAt(a + 1, e)
+    if (m != 0 && mayBeMarker(m + tail, end)) return false
+  }
+  if (hasNeedle(a, e, true)) return false
+  gotSlot = level >= 60 ? 6 : level >= 10 ? level / 10 : 0
+  gotTs = t
+  // a request line in a JSON message has no status for the fast path (a status key does)
+  gotStatus = 0
+  return true
 }

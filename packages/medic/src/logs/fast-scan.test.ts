@@ -106,6 +106,44 @@ async function expectSame(file: string, extra: Partial<AnalyzeOptions> = {}): Pr
   return wasm
 }
 
+/** pino-style JSON lines, one in five on an edge of the JSON rules. */
+function generateJson(seed: number, lines: number): string {
+  const r = rng(seed)
+  const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)]
+  const out: string[] = []
+  let t = Date.UTC(2026, 10, 22, 1, 0, 0)
+  const msgs = ['job 17 started for tenant 4', 'cache hit for key user:42:profile', 'Server listening at http://0.0.0.0:3000', 'Started worker', 'app: Listening on 8000', 'upstream said 429 Too Many Requests', 'RateLimitError from provider', 'datetime.utcnow() is deprecated', '10.0.0.1 - "GET /x HTTP/1.1" 503', 'plain words']
+  for (let i = 0; i < lines; i++) {
+    t += Math.floor(r() * 400)
+    const msg = JSON.stringify(r() < 0.8 ? pick(msgs.slice(0, 2)) : pick(msgs))
+    if (r() >= 0.2) {
+      out.push(`{"level":${pick([30, 30, 20])},"time":${t},"pid":7,"hostname":"api-1","msg":${msg}}`)
+      continue
+    }
+    const roll = r()
+    if (roll < 0.05) out.push('')
+    else if (roll < 0.1) out.push('not json at all')
+    else if (roll < 0.2) out.push(`{"level":50,"time":${t},"msg":"boom","err":{"type":"Error","message":"boom","stack":"Error: boom\\n    at f (/app/a.js:1:1)"}}`)
+    else if (roll < 0.25) out.push(`{"level":30,"time":${t},"msg":"with a carriage return"}\r`)
+    else if (roll < 0.3) out.push(`{"time":${t},"level":30,"msg":"time first"}`)
+    else if (roll < 0.35) out.push(`{"level":30,"pid":7,"time":${t},"msg":"pid between"}`)
+    else if (roll < 0.4) out.push(`{"level":"info","time":${t},"msg":"string level"}`)
+    else if (roll < 0.45) out.push(`{"level":${pick([35, 100, 5, 0, 60, 40])},"time":${t},"msg":"odd level"}`)
+    else if (roll < 0.5) out.push(`{"level":30,"time":${Math.floor(t / 1000)},"msg":"seconds"}`)
+    else if (roll < 0.55) out.push(`{"level":30,"time":${t / 1000},"msg":"fraction"}`)
+    else if (roll < 0.6) out.push(`{"level":30,"time":"${new Date(t).toISOString()}","msg":"iso string"}`)
+    else if (roll < 0.65) out.push(`{"level":30,"msg":"no time"}`)
+    else if (roll < 0.7) out.push(`{"level":30,"time":${t},"statusCode":${pick([200, 503])},"msg":"request completed"}`)
+    else if (roll < 0.75) out.push(`{"level":30,"time":${t},"status":"ok","statusText":"fine","msg":"status words"}`)
+    else if (roll < 0.8) out.push(`{"level":30,"time":${t},"status_code":404,"msg":"not found"}`)
+    else if (roll < 0.85) out.push(`{"level":30,"time":${t},"note":"msg\\":\\"inside","msg":${msg}}`)
+    else if (roll < 0.9) out.push(`{"level": 30,"time": ${t},"msg":${msg}}`)
+    else if (roll < 0.95) out.push(`{"level":30,"tmst":${t - 3_600_000},"time":${t},"msg":"another key of the same length first"}`)
+    else out.push(`{"level":30,"time":${t},"hostname":"h"}`)
+  }
+  return out.join('\n') + '\n'
+}
+
 describe('the WebAssembly scanner', () => {
   it('is built and counts a run of plain lines (else the comparisons below prove nothing)', () => {
     const f = fastScanner()
@@ -134,6 +172,20 @@ describe('the WebAssembly scanner', () => {
       expect(a.totals.http.s5xx).toBeGreaterThan(10)
       expect(a.markers.length).toBeGreaterThan(0)
     }
+  })
+
+  it('JSON lines: the JavaScript fast path\'s analysis on edge-case inputs, with filters', async () => {
+    for (const seed of [21, 22, 23]) {
+      const f = join(dir, `json-${seed}.log`)
+      writeFileSync(f, generateJson(seed, 30_000))
+      const a = await expectSame(f)
+      expect(a.sources[0].format).toBe('json')
+      expect(a.totals.events).toBeGreaterThan(20_000)
+      expect(a.totals.http.requests).toBeGreaterThan(100)
+    }
+    const f = join(dir, 'json-21.log')
+    await expectSame(f, { since: Date.UTC(2026, 10, 22, 1, 20), until: Date.UTC(2026, 10, 22, 1, 40, 30) })
+    await expectSame(f, { groupLevel: LEVEL.fatal })
   })
 
   it('with time and level filters', async () => {

@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { levelAt } from './parse/level.js'
+import type { RecordParser } from './parse/parser.js'
 import { cachedMinute } from './parse/time.js'
 
 // Node has WebAssembly; the DOM library that types it is not in this project's lib
@@ -18,13 +19,17 @@ declare const WebAssembly: {
 }
 interface Exports {
   memory: { buffer: ArrayBuffer }
-  scan(from: number, len: number): number
+  scan(from: number, len: number, json: number): number
 }
 
 // the module's memory layout (assembly/scan.ts)
 const SETTINGS = 0
 const RESULTS = 256
 const WORDS = 4096
+const JSON_LEVEL_KEY = 8192
+const JSON_TIME_KEY = 8256
+const JSON_MSG_TAIL = 8320
+const JSON_LEVELS = 8448
 const INPUT = 65536
 
 /** Upper-case level words the timestamped format writes (levelAt gives each its level). */
@@ -44,7 +49,11 @@ export interface RunCounts {
   http: Int32Array
 }
 
+export type JsonLayout = NonNullable<RecordParser['jsonLayout']>
+
 export interface FastScanner {
+  /** Read JSON lines of this layout from now on (null: timestamped lines). False when it cannot. */
+  useJson(layout: JsonLayout | null): boolean
   /**
    * Take a block's bytes (ASCII: byte offsets are the text's offsets) and the pass's grouping level
    * and time range; false when the block does not fit.
@@ -109,10 +118,29 @@ function wrap(ex: Exports): FastScanner {
   let key = ''
   const run: RunCounts = { lines: 0, slots: new Int32Array(7), filtered: 0, first: NaN, last: NaN, lastRead: NaN, http: new Int32Array(4) }
   let counted = 0
+  let json: JsonLayout | null = null
+  const putKey = (at: number, k: string): boolean => {
+    if (k.length > 60 || /[^\x20-\x7e]/.test(k)) return false
+    mem[at] = k.length
+    for (let i = 0; i < k.length; i++) mem[at + 1 + i] = k.charCodeAt(i)
+    return true
+  }
   return {
     run,
     get counted() {
       return counted
+    },
+    useJson(layout) {
+      if (layout === json) return true
+      json = null
+      if (layout === null) return true
+      if (!putKey(JSON_LEVEL_KEY, layout.levelKey) || !putKey(JSON_TIME_KEY, layout.timeKey) || !putKey(JSON_MSG_TAIL, layout.msgTail)) return false
+      for (let n = 0; n < 100; n++) {
+        const level = layout.levelOf(n)
+        mem[JSON_LEVELS + n] = level > 0 && level < 256 ? level : 0
+      }
+      json = layout
+      return true
     },
     load(bytes, groupLevel, since, until) {
       if (bytes.length > room) return false
@@ -126,6 +154,7 @@ function wrap(ex: Exports): FastScanner {
       return true
     },
     scan(from) {
+      if (json !== null) return counts(ex.scan(from, len, 1))
       const m = cachedMinute()
       // (a minute that does not start on a whole minute of epoch time would straddle two)
       if (m.key.length !== 16 || (m.zone !== 1 && m.zone !== 2) || m.base % 60_000 !== 0) {
@@ -138,20 +167,24 @@ function wrap(ex: Exports): FastScanner {
         f64[(SETTINGS + 16) >> 3] = m.base
         i32[(SETTINGS + 24) >> 2] = m.zone
       }
-      const next = ex.scan(from, len)
-      const lines = i32[(RESULTS + 56) >> 2]
-      run.lines = lines
-      if (lines > 0) {
-        counted += lines
-        const r = RESULTS >> 2
-        for (let k = 0; k < 7; k++) run.slots[k] = i32[r + k]
-        run.filtered = i32[r + 7]
-        run.first = f64[(RESULTS + 32) >> 3]
-        run.last = f64[(RESULTS + 40) >> 3]
-        run.lastRead = f64[(RESULTS + 48) >> 3]
-        for (let k = 0; k < 4; k++) run.http[k] = i32[r + 15 + k]
-      }
-      return next
+      return counts(ex.scan(from, len, 0))
     },
+  }
+
+  // the counts of the call that returned `next`
+  function counts(next: number): number {
+    const lines = i32[(RESULTS + 56) >> 2]
+    run.lines = lines
+    if (lines > 0) {
+      counted += lines
+      const r = RESULTS >> 2
+      for (let k = 0; k < 7; k++) run.slots[k] = i32[r + k]
+      run.filtered = i32[r + 7]
+      run.first = f64[(RESULTS + 32) >> 3]
+      run.last = f64[(RESULTS + 40) >> 3]
+      run.lastRead = f64[(RESULTS + 48) >> 3]
+      for (let k = 0; k < 4; k++) run.http[k] = i32[r + 15 + k]
+    }
+    return next
   }
 }

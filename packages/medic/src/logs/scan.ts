@@ -286,7 +286,8 @@ export function scanSource(
     const asm = assembler!
     const len = text.length
     // runs of the commonest lines counted in WebAssembly (fast-scan.ts), this block's bytes loaded
-    const fast = bytes !== null && wasm !== null && p === timestampedParser && statusPlace === 'request-line' && wasm.load(bytes, groupLevel, since, until) ? wasm : null
+    const layout = p === timestampedParser && statusPlace === 'request-line' ? null : p.jsonLayout
+    const fast = bytes !== null && wasm !== null && layout !== undefined && wasm.useJson(layout) && wasm.load(bytes, groupLevel, since, until) ? wasm : null
     // lines to read here before trying it again: the next one, unless it keeps finding nothing
     // (a file of errors, say), then every 16th
     let fastWait = 0

@@ -125,6 +125,7 @@ export function jsonParser(sample: string[] = []): RecordParser {
     // a '{' line always starts a record (never indented, never a stack phrase)
     isStartAt: (text: string, start: number) => text.charCodeAt(start) === 123,
     scanAt: levelNeedle ? (text: string, start: number, end: number) => (text.charCodeAt(start) === 123 ? quickAt(text, start, end) : -2) : undefined,
+    jsonLayout: levelNeedle && timeNeedle ? { levelKey: levelNeedle, timeKey: timeNeedle, msgTail: msgNeedle ? msgTail : '', levelOf: (n: number) => levelValue(n, levelKey) } : undefined,
   }
 }
 

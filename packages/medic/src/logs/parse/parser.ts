@@ -33,6 +33,12 @@ export interface RecordParser {
    * (JSON `"status…"`, logfmt `status=`: such a record takes the full parse).
    */
   httpStatus?: StatusPlace
+  /**
+   * JSON lines: the key names the fast path learned (level as written `"level":`, time `"time":`,
+   * the message key's tail `msg":"` or '') and the level of a number under the level key, for the
+   * WebAssembly scanner (fast-scan.ts) to read the same way.
+   */
+  jsonLayout?: { levelKey: string; timeKey: string; msgTail: string; levelOf(n: number): number }
 }
 
 export type StatusPlace = 'request-line' | 'json' | 'logfmt'
