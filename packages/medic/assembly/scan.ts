@@ -173,23 +173,26 @@ let gotSlot: i32 = 0
 let gotTs: f64 = 0
 let gotStatus: i32 = 0
 
+// the time timeEndAt read last
+let timeTs: f64 = 0
+
 /**
- * Can line [a, e) be counted here? (A record start of the cached minute, a level word below the
- * grouping level, no marker and no needle.) Sets gotSlot and gotTs.
+ * Where the time at the start of line [a, e) ends, when it is one of the cached minute that
+ * time.ts reads without its slow path (so the line certainly starts a record); else 0. Sets timeTs.
  */
-function accept(a: usize, e: usize, end: usize): bool {
-  if (e - a < 20 || b(e - 1) == 13) return false
-  if (load<u64>(a) != load<u64>(SETTINGS) || load<u64>(a + 8) != load<u64>(SETTINGS + 8) || b(a + 16) != 58) return false
+function timeEndAt(a: usize, e: usize): usize {
+  if (e - a < 19) return 0
+  if (load<u64>(a) != load<u64>(SETTINGS) || load<u64>(a + 8) != load<u64>(SETTINGS + 8) || b(a + 16) != 58) return 0
   const s0 = b(a + 17) - 48
   const s1 = b(a + 18) - 48
-  if (s0 > 9 || s1 > 9) return false
+  if (s0 > 9 || s1 > 9) return 0
   const sec = s0 * 10 + s1
   // a second past 59 would be the next minute
-  if (sec > 59) return false
+  if (sec > 59) return 0
   let j = a + 19
   let ms: f64 = 0
-  let c = b(j)
-  if ((c == 46 || c == 44) && isDigit(b(j + 1))) {
+  const c = j < e ? b(j) : 10
+  if ((c == 46 || c == 44) && j + 1 < e && isDigit(b(j + 1))) {
     j++
     let scale: f64 = 100
     while (j < e && isDigit(b(j))) {
@@ -203,9 +206,21 @@ function accept(a: usize, e: usize, end: usize): bool {
   let t = j
   if (zone == 1) {
     const z1 = j + 1 < e ? b(j + 1) : 10
-    if (z == 90 || z == 43 || (z == 45 && isDigit(z1)) || (z == 32 && (z1 == 43 || z1 == 45 || z1 == 85))) return false
+    if (z == 90 || z == 43 || (z == 45 && isDigit(z1)) || (z == 32 && (z1 == 43 || z1 == 45 || z1 == 85))) return 0
   } else if (zone == 2 && z == 90) t = j + 1
-  else return false
+  else return 0
+  timeTs = load<f64>(SETTINGS + 16) + <f64>(sec * 1000) + Math.floor(ms)
+  return t
+}
+
+/**
+ * Can line [a, e) be counted here? (A record start of the cached minute, a level word below the
+ * grouping level, no marker and no needle.) Sets gotSlot and gotTs.
+ */
+function accept(a: usize, e: usize, end: usize): bool {
+  if (e - a < 20 || b(e - 1) == 13) return false
+  const t = timeEndAt(a, e)
+  if (t == 0) return false
   // the level word: a space, 3 to 11 capitals, a space
   if (t >= e || b(t) != 32) return false
   const p = t + 1
@@ -221,7 +236,7 @@ function accept(a: usize, e: usize, end: usize): bool {
   if (hasNeedle(a, e, false)) return false
   gotStatus = httpAt != 0 ? statusAt(a, e, httpAt) : 0
   gotSlot = level >= 60 ? 6 : level >= 10 ? level / 10 : 0
-  gotTs = load<f64>(SETTINGS + 16) + <f64>(sec * 1000) + Math.floor(ms)
+  gotTs = timeTs
   return true
 }
 
@@ -255,16 +270,13 @@ export function scan(from: i32, len: i32, json: i32): i32 {
     const slot = gotSlot
     const ts = gotTs
     const status = gotStatus
+    // a JSON line of another minute starts the next run
+    if (json && Math.floor(ts / 60000) != minute) break
     const a2 = e + 1
     const e2 = lineEnd(a2, end)
-    if ((json && Math.floor(ts / 60000) != minute) || e2 >= end || !(json ? acceptJson(a2, e2, end) : accept(a2, e2, end))) {
-      // line a is left to the JavaScript side
-      store<i32>(RESULTS + 28, filtered)
-      store<f64>(RESULTS + 32, first)
-      store<f64>(RESULTS + 40, last)
-      store<i32>(RESULTS + 56, lines)
-      return <i32>(a - INPUT)
-    }
+    const more = e2 < end && (json ? acceptJson(a2, e2, end) : accept(a2, e2, end))
+    // line a is a record of its own when the next line starts one
+    if (!more && !(a2 < end && (json ? b(a2) == 123 : timeEndAt(a2, e2) != 0))) break
     lines++
     store<f64>(RESULTS + 48, ts)
     if (ts < since || ts > until) filtered++
@@ -281,8 +293,14 @@ export function scan(from: i32, len: i32, json: i32): i32 {
     }
     a = a2
     e = e2
+    // the next line is left to the JavaScript side
+    if (!more) break
   }
-  return 0 // not reached
+  store<i32>(RESULTS + 28, filtered)
+  store<f64>(RESULTS + 32, first)
+  store<f64>(RESULTS + 40, last)
+  store<i32>(RESULTS + 56, lines)
+  return <i32>(a - INPUT)
 }
 
 /** Do the len bytes at p equal the key stored at k (a length byte, then its bytes)? */
