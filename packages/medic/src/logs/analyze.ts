@@ -54,7 +54,7 @@ export interface AnalyzeOptions {
   jobs?: number
   /** Smallest file read in ranges side by side (default PARALLEL_MIN_BYTES). */
   parallelMinBytes?: number
-  /** Count the commonest timestamped lines in WebAssembly when it is built (default true; fast-scan.ts). */
+  /** Count the commonest timestamped and JSON lines in WebAssembly when it is built (default true; fast-scan.ts). */
   wasmScan?: boolean
 }
 

@@ -1,10 +1,11 @@
 /**
  * The block fast path's commonest lines counted in WebAssembly (assembly/scan.ts, built to
  * dist/logs-scan.wasm): runs of "YYYY-MM-DD HH:MM:SS,mmm LEVEL message" lines of the timestamped
- * format, in the minute the JavaScript side parsed last, below the grouping level, with no needle
- * or marker that needs a closer look. It reads 16 bytes at a time and needs no warm-up; it stops at
- * the first line it cannot vouch for, which scan.ts then reads as before. Without the module (not
- * built) everything is read in JavaScript, with the same result.
+ * format in the minute the JavaScript side parsed last, or of JSON lines in the layout json.ts
+ * learned (level key first, time key next), below the grouping level, with no needle or marker that
+ * needs a closer look. It reads 16 bytes at a time and needs no warm-up; it stops at the first line
+ * it cannot vouch for, which scan.ts then reads as before. Without the module (not built, or no
+ * SIMD) everything is read in JavaScript, with the same result.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'

@@ -62,7 +62,7 @@ export interface ScanSettings {
   follow?: boolean
   /** Lines below the grouping level may be counted without a full parse. */
   fastOK: boolean
-  /** The commonest timestamped lines may be counted in WebAssembly (fast-scan.ts; default yes). */
+  /** The commonest timestamped and JSON lines may be counted in WebAssembly (fast-scan.ts; default yes). */
   wasmScan?: boolean
   onEvent?: (ev: LogEvent, group: GroupStats | null) => void
 }
