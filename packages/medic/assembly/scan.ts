@@ -1,10 +1,12 @@
-// AssemblyScript, compiled to dist/logs-scan.wasm (npm run build). The block fast path of the
-// timestamped format for its commonest lines, 16 bytes at a time: "YYYY-MM-DD HH:MM:SS,mmm LEVEL
-// message" in the minute the JavaScript side last parsed, at a level below the grouping level,
-// without a needle that needs a closer look, and the status of a request line in it. It counts such lines and stops at the first line it
-// cannot vouch for, which the JavaScript side then reads as before (src/logs/fast-scan.ts). Every
-// rule here is a copy of one in src/logs/parse/time.ts, plain.ts and scan.ts: a line it counts is
-// one those would count the same way.
+// AssemblyScript, compiled to dist/logs-scan.wasm (npm run build): the block fast path for the
+// commonest lines, 16 bytes at a time. Timestamped lines "YYYY-MM-DD HH:MM:SS,mmm LEVEL message" in
+// the minute the JavaScript side last parsed (with the status of a request line in them), and JSON
+// lines in the layout json.ts learned (level key first with a number, time key next in
+// milliseconds), below the grouping level, without a needle or marker that needs a closer look. It
+// counts such lines and stops at the first line it cannot vouch for, which the JavaScript side
+// then reads as before (src/logs/fast-scan.ts). Every rule here is a copy of one in
+// src/logs/parse/time.ts, plain.ts, json.ts, http-status.ts and scan.ts: a line it counts is one
+// those would count the same way (fast-scan.test.ts compares both).
 
 // Memory: [0, 4096) settings and results, [4096, 8192) the level words, [8192, 8704) the JSON
 // layout, from INPUT the block.
