@@ -11,7 +11,7 @@ import type { GroupStats, Totals } from './aggregate.js'
 import { detect, parserByName, SAMPLE_LINES } from './detect.js'
 import { isExceptionHeader, parseException } from './exceptions.js'
 import { find429, findRateLimit, findUtcnow, matchKnown, maybeKnownAtInfo, type CompiledKnownError } from './known-errors.js'
-import { fastScanner } from './fast-scan.js'
+import { fastScanner, type JsonLayout } from './fast-scan.js'
 import { LineSplitter } from './lines.js'
 import { InterleavedAssembler, RecordAssembler, type Assembler } from './multiline.js'
 import { findStatus, httpStatusIn } from './parse/http-status.js'
@@ -256,6 +256,8 @@ export function scanSource(
   // Block fast path: lines are scanned by offset in the decoded chunk; a line is sliced out only
   // when it needs more than counting (a higher level, a peek hit, a continuation).
   const wasm = s.wasmScan === false ? null : fastScanner()
+  // what the scanner reads for this parser: timestamped lines (null), a JSON layout, or nothing
+  let wasmLayout: JsonLayout | null | undefined
   let pendText = ''
   let pendA = -1
   let pendB = 0
@@ -286,8 +288,7 @@ export function scanSource(
     const asm = assembler!
     const len = text.length
     // runs of the commonest lines counted in WebAssembly (fast-scan.ts), this block's bytes loaded
-    const layout = p === timestampedParser && statusPlace === 'request-line' ? null : p.jsonLayout
-    const fast = bytes !== null && wasm !== null && layout !== undefined && wasm.useJson(layout) && wasm.load(bytes, groupLevel, since, until) ? wasm : null
+    const fast = bytes !== null && wasm !== null && wasmLayout !== undefined && wasm.useJson(wasmLayout) && wasm.load(bytes, groupLevel, since, until) ? wasm : null
     // lines to read here before trying it again: the next one, unless it keeps finding nothing
     // (a file of errors, say), then every 16th
     let fastWait = 0
@@ -393,6 +394,7 @@ export function scanSource(
   const useParser = (p: RecordParser): void => {
     parser = p
     statusPlace = p.httpStatus ?? 'request-line'
+    wasmLayout = p === timestampedParser && statusPlace === 'request-line' ? null : p.jsonLayout
     report.format = prefix === null ? p.name : `${prefix.kind}: ${p.name}`
     assembler = prefix === null ? new RecordAssembler(p, onRecord) : new InterleavedAssembler(p, onRecord, (n) => prefixInstance[n & RING] ?? '')
     if (fastOK && p.isStartAt && p.quickAt && !s.follow) splitter.block = prefix === null ? blockScan : prefixedBlockScan
