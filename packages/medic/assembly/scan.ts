@@ -9,10 +9,14 @@
 // those would count the same way (fast-scan.test.ts compares both).
 
 // Memory: [0, 4096) settings and results, [4096, 8192) the level words, [8192, 8704) the JSON
-// layout, from INPUT the block.
+// layout, [8704, 8960) the character classes, from INPUT the block.
 const SETTINGS: usize = 0
 const RESULTS: usize = 256
 const WORDS: usize = 4096
+// per byte value: NAME (a logger name's characters), MARKER_FIRST (a marker phrase's first letters)
+const CLASSES: usize = 8704
+const NAME: u8 = 1
+const MARKER_FIRST: u8 = 2
 // JSON lines: the level key as written (`"level":`), the time key (`"time":`), the message key's
 // tail (`msg":"`), each a length byte then the bytes; and the level of each number 0..99
 const JSON_LEVEL_KEY: usize = 8192
@@ -47,13 +51,22 @@ export const INPUT: usize = 65536
   // space, tab, '-', '|', ':', ','
   return c == 32 || c == 9 || c == 45 || c == 124 || c == 58 || c == 44
 }
+/** Fill the character classes (called once, before any scan). */
+export function init(): void {
+  for (let c: u32 = 0; c < 256; c++) {
+    let k: u8 = 0
+    // letters, digits and . _ - [ ]
+    if ((c - 97 < 26) || (c - 65 < 26) || (c - 48 < 10) || c == 46 || c == 95 || c == 45 || c == 91 || c == 93) k |= NAME
+    // S A B L U R M: the first letters of start-up and migration phrases
+    if (c == 83 || c == 65 || c == 66 || c == 76 || c == 85 || c == 82 || c == 77) k |= MARKER_FIRST
+    store<u8>(CLASSES + <usize>c, k)
+  }
+}
 @inline function isNameChar(c: u32): bool {
-  // letters, digits and . _ - [ ]
-  return (c - 97 < 26) || (c - 65 < 26) || (c - 48 < 10) || c == 46 || c == 95 || c == 45 || c == 91 || c == 93
+  return (load<u8>(CLASSES + <usize>c) & NAME) != 0
 }
 @inline function isMarkerFirst(c: u32): bool {
-  // S A B L U R M: the first letters of start-up and migration phrases
-  return c == 83 || c == 65 || c == 66 || c == 76 || c == 85 || c == 82 || c == 77
+  return (load<u8>(CLASSES + <usize>c) & MARKER_FIRST) != 0
 }
 
 /**
@@ -97,15 +110,26 @@ let httpAt: usize = 0
  * the first ` HTTP/` is noted in httpAt.
  */
 function hasNeedle(m: usize, e: usize, json: bool): bool {
+  // candidates by their first two bytes (each check below needs both): 42, HT, Li, ut, and us in
+  // JSON; a lone 4, H, L or u (common letters) costs nothing
   const c4 = i8x16.splat(52)
+  const c2 = i8x16.splat(50)
   // (no H in JSON: a request line there has no status for the fast path; bytes past a block are 0)
   const cH = i8x16.splat(json ? 0 : 72)
+  const cT = i8x16.splat(84)
   const cL = i8x16.splat(76)
+  const ci = i8x16.splat(105)
   const cu = i8x16.splat(117)
+  const ct = i8x16.splat(116)
+  // (none in plain lines: a byte is never both t and 0)
+  const cs = i8x16.splat(json ? 115 : 116)
   httpAt = 0
   for (let r0 = m; r0 < e; r0 += 16) {
     const v = v128.load(r0)
-    let bits = i8x16.bitmask(v128.or(v128.or(i8x16.eq(v, c4), i8x16.eq(v, cH)), v128.or(i8x16.eq(v, cL), i8x16.eq(v, cu))))
+    const w = v128.load(r0 + 1)
+    const u = v128.and(i8x16.eq(v, cu), v128.or(i8x16.eq(w, ct), i8x16.eq(w, cs)))
+    const p = v128.or(v128.and(i8x16.eq(v, c4), i8x16.eq(w, c2)), v128.and(i8x16.eq(v, cH), i8x16.eq(w, cT)))
+    let bits = i8x16.bitmask(v128.or(v128.or(p, v128.and(i8x16.eq(v, cL), i8x16.eq(w, ci))), u))
     while (bits != 0) {
       const r = r0 + <usize>ctz(bits)
       bits &= bits - 1

@@ -21,6 +21,7 @@ declare const WebAssembly: {
 interface Exports {
   memory: { buffer: ArrayBuffer }
   scan(from: number, len: number, json: number): number
+  init(): void
 }
 
 // the module's memory layout (assembly/scan.ts)
@@ -98,6 +99,7 @@ export function fastScanner(): FastScanner | null {
 }
 
 function wrap(ex: Exports): FastScanner {
+  ex.init()
   const mem = new Uint8Array(ex.memory.buffer)
   const i32 = new Int32Array(ex.memory.buffer)
   const f64 = new Float64Array(ex.memory.buffer)
