@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 /**
  * Template mining on masked messages: which words are variables and which define the event.
  * The cases are shapes seen in public system logs (Hadoop, Spark, HPC, Android, OpenSSH); the
@@ -6,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import { Grouper } from './aggregate.js'
 import { Drain, mergeVariableWords, templateOf } from './drain.js'
-import { maskMessage, maskTokens } from './mask.js'
+import { maskMessage, maskToken, maskTokens, WILDCARD } from './mask.js'
 import { newEvent } from './parse/parser.js'
 
 /** Group ids of messages, in order, the way `medic logs` groups them. */
@@ -59,6 +60,21 @@ describe('masking', () => {
   it('key:value keeps its key when the key is a plain name', () => {
     expect(maskMessage('mapResourceRequest:<memory:1024, vCores:1>')).toBe('mapResourceRequest:<*> vCores:<*>')
     expect(maskMessage('at 12:01:01 from 10.0.0.1:8080')).toBe('at <*> from <*>')
+  })
+
+  it('a token with a digit and none of = : . before it is a value (maskTokens reads such tokens without cutting them out)', () => {
+    const char = fc.constantFrom(...'aZ_09-+@/=:.,;()[]<>\'"#%~'.split(''))
+    fc.assert(
+      fc.property(fc.array(char, { minLength: 1, maxLength: 12 }), (cs) => {
+        const t = cs.join('')
+        const d = t.search(/\d/)
+        if (d < 0 || /[=:.]/.test(t.slice(0, d))) return
+        expect(maskToken(t)).toBe(WILDCARD)
+      }),
+      { numRuns: 5000 },
+    )
+    // and the tokens that keep a part still do, beside such values
+    expect(maskMessage('retry=3 after 250ms (id 7f3a) attempt:2 wait....5 -12 [42] v1.2')).toBe('retry=<*> after <*> (id <*> attempt:<*> wait..<*> <*>')
   })
 
   it('a backslash-escaped space does not split a token', () => {

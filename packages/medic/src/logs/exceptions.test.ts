@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { SHORT_PATH_CACHE_MAX, shortPath, shortPathCacheSize, shortPathUncached } from './exceptions.js'
+import { parseException, PY_FRAME_CACHE_MAX, pyFrameCacheSize, SHORT_PATH_CACHE_MAX, shortPath, shortPathCacheSize, shortPathUncached } from './exceptions.js'
 
 describe('shortPath cache', () => {
   const paths = ['/app/app/billing/money.py', 'file:///srv/app/src/index.js', 'C:\\app\\src\\x.ts', 'x.py', '', '/a//b/', 'node:internal/process/task_queues']
@@ -11,6 +11,33 @@ describe('shortPath cache', () => {
       const p = `/app/pkg${i}/mod${i % 7}.py`
       expect(shortPath(p)).toBe(`pkg${i}/mod${i % 7}.py`)
       expect(shortPathCacheSize()).toBeLessThanOrEqual(SHORT_PATH_CACHE_MAX)
+    }
+  })
+})
+
+describe('Python frame lines, read once', () => {
+  const tb = (i: number, cr = '') =>
+    [`Traceback (most recent call last):${cr}`, `  File "/app/app/m${i}.py", line ${i}, in f${i}${cr}`, `    g(${i})${cr}`, `  File "/usr/lib/python3.11/site-packages/lib/x.py", line 9${cr}`, `\t File "/app/app/z.py", line 2, in z${cr}`, `    raise ValueError("bad")${cr}`, `ValueError: bad ${i}${cr}`].join('\n')
+  it('a traceback seen again parses the same (frames, their order, library flags, line ends with \\r)', () => {
+    for (const cr of ['', '\r']) {
+      const first = parseException(tb(1, cr))
+      expect(first).toEqual({
+        type: 'ValueError',
+        message: 'bad 1',
+        chain: [],
+        frames: [
+          { file: '/app/app/z.py', func: 'z', line: 2, library: false },
+          { file: '/usr/lib/python3.11/site-packages/lib/x.py', func: '?', line: 9, library: true },
+          { file: '/app/app/m1.py', func: 'f1', line: 1, library: false },
+        ],
+      })
+      expect(parseException(tb(1, cr))).toEqual(first)
+    }
+  })
+  it('stays bounded however many distinct frame lines it sees', () => {
+    for (let i = 0; i < PY_FRAME_CACHE_MAX * 2; i++) {
+      expect(parseException(tb(i))?.frames[2]).toEqual({ file: `/app/app/m${i}.py`, func: `f${i}`, line: i, library: false })
+      expect(pyFrameCacheSize()).toBeLessThanOrEqual(PY_FRAME_CACHE_MAX)
     }
   })
 })

@@ -52,19 +52,41 @@ export function parseException(stack: string): ExceptionInfo | undefined {
   return parseJsJava(lines)
 }
 
+/** The line without a final \r. */
+const noCR = (s: string): string => (s.charCodeAt(s.length - 1) === 13 ? s.slice(0, -1) : s)
+
+// The same code paths fail again and again: each frame line is read once (bounded: emptied when
+// full). Frames are never changed once made, so events share them.
+export const PY_FRAME_CACHE_MAX = 4096
+const pyFrames = new Map<string, Frame | null>()
+function pyFrame(line: string): Frame | null {
+  let f = pyFrames.get(line)
+  if (f !== undefined) return f
+  // a copy of its own (the key and the frame's strings): a slice would keep its whole block alive
+  const own = (' ' + line).slice(1)
+  const m = RE_PY_FRAME.exec(own)
+  f = m ? { file: m[1], func: m[3] ?? '?', line: +m[2], library: PY_LIB.test(m[1]) } : null
+  if (pyFrames.size >= PY_FRAME_CACHE_MAX) pyFrames.clear()
+  pyFrames.set(own, f)
+  return f
+}
+/** Frame lines remembered now (for tests). */
+export const pyFrameCacheSize = (): number => pyFrames.size
+
 function parsePython(lines: string[]): ExceptionInfo | undefined {
   const blocks: ExceptionInfo[] = []
   let frames: Frame[] | null = null
   for (const raw of lines) {
-    const line = raw.replace(/\r$/, '')
+    const line = noCR(raw)
     if (line.startsWith('Traceback (most recent call last)')) {
       frames = []
       continue
     }
     if (frames === null) continue
-    const f = RE_PY_FRAME.exec(line)
+    // (RE_PY_FRAME needs `File "` after leading white space)
+    const f = line.indexOf('File "') > 0 ? pyFrame(line) : null
     if (f) {
-      frames.push({ file: f[1], func: f[3] ?? '?', line: +f[2], library: PY_LIB.test(f[1]) })
+      frames.push(f)
       continue
     }
     if (line.length === 0 || line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9) continue
@@ -86,7 +108,7 @@ function parseJsJava(lines: string[]): ExceptionInfo | undefined {
   const excs: ExceptionInfo[] = []
   let cur: ExceptionInfo | null = null
   for (const raw of lines) {
-    const line = raw.replace(/\r$/, '')
+    const line = noCR(raw)
     if (cur) {
       const j = RE_JAVA_FRAME.exec(line)
       if (j && !/\.(?:js|mjs|cjs|ts):\d+/.test(j[3])) {

@@ -139,10 +139,13 @@ export function maskTokens(message: string): string[] {
     if (i >= len) break
     const start = i
     let digit = false
+    // an = : or . before the first digit (where maskToken may keep a key or a word)
+    let keyish = false
     // to the next separator (a space after a backslash is part of the token)
     for (;;) {
       if (c < 128 && SEP[c] === 1 && !(c === 32 && s.charCodeAt(i - 1) === 92)) break
       if (c >= 48 && c <= 57) digit = true
+      else if (!digit && (c === 61 || c === 58 || c === 46)) keyish = true
       if (++i >= len) break
       c = s.charCodeAt(i)
     }
@@ -150,8 +153,16 @@ export function maskTokens(message: string): string[] {
       out.push(WILDCARD)
       break
     }
-    const t = s.slice(start, i)
     const n = out.length
+    if (digit && !keyish) {
+      // maskToken's answer without the token cut out: a key (key=1, key:1) or a dot leader
+      // (word..1) needs one of = : . before the first digit, anything else with a digit is a value
+      prevNumber = isNumberLikeAt(s, start, i)
+      if (n > 0 && out[n - 1] === WILDCARD) continue
+      out.push(WILDCARD)
+      continue
+    }
+    const t = s.slice(start, i)
     let m: string
     if (!digit) {
       const w = wordInfo(t)
@@ -194,9 +205,13 @@ let prevNumber = false
 
 /** A number, possibly signed, with a fraction or a unit glued on ("5.2", "-3", "45ms"). */
 function isNumberLike(t: string): boolean {
-  let c = t.charCodeAt(0)
-  if ((c === 40 || c === 91 || c === 60) && t.length > 1) c = t.charCodeAt(1)
-  if ((c === 45 || c === 43) && t.length > 1) c = t.charCodeAt(1)
+  return isNumberLikeAt(t, 0, t.length)
+}
+/** isNumberLike of the token s[a, b). */
+function isNumberLikeAt(s: string, a: number, b: number): boolean {
+  let c = s.charCodeAt(a)
+  if ((c === 40 || c === 91 || c === 60) && b - a > 1) c = s.charCodeAt(a + 1)
+  if ((c === 45 || c === 43) && b - a > 1) c = s.charCodeAt(a + 1)
   return c >= 48 && c <= 57
 }
 

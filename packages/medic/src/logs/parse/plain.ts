@@ -252,7 +252,10 @@ export const plainParser: RecordParser = {
   matches: (line) => RE_START_PLAIN.test(line),
   isStart: (line) => RE_START_PLAIN.test(line),
   parse(line: string, ev: LogEvent): boolean {
-    header(line)
+    // the common `<time> LEVEL message` without header()'s token loop (as the fast path reads it)
+    const ts = leadingTime(line, 0)
+    if (ts === ts && levelWordAfterTime(line, line.length)) hTs = ts
+    else header(line, 0, line.length, ts)
     if (!Number.isNaN(hTs)) ev.ts = hTs
     ev.message = hMsg > 0 ? line.slice(hMsg) : line
     ev.contentStart = contentStart(ev.message)

@@ -347,6 +347,11 @@ let sysKey = ''
 let sysBase = NaN
 
 function rareWords(s: string, i: number, bracket: boolean): number {
+  // every form below starts "Mmm " (a capital, two small letters, a space): not "Traceback (…",
+  // "ValueError: …" or "During handling…", which come here on every stack
+  const l1 = s.charCodeAt(i + 1)
+  const l2 = s.charCodeAt(i + 2)
+  if (!(l1 >= 97 && l1 <= 122 && l2 >= 97 && l2 <= 122 && s.charCodeAt(i + 3) === 32)) return NaN
   if (!bracket && sysKey !== '' && s.startsWith(sysKey, i) && s.charCodeAt(i + 12) === 58 && s.charCodeAt(i + 15) === 32 && !isDigit(s.charCodeAt(i + 16))) {
     const sec = d2(s, i + 13)
     if (sec >= 0) {
