@@ -100,18 +100,22 @@ function levelOf(p: usize, q: usize): i32 {
   return 0
 }
 
-// where the line's first " HTTP/" is (set by hasNeedle; 0 for none)
+// the line lineScan read last: where its first " HTTP/" is (0 for none), and whether it holds a
+// needle the JavaScript side must see
 let httpAt: usize = 0
+let needleSeen = false
 
 /**
- * Does line [m, e) hold a needle the JavaScript side must see: ` 429`, `Limit` (RateLimit),
- * `utcnow`, and in a JSON line a status key (`"status"`, `"statusCode"`, `"status_code"`: such a
- * record takes the full parse)? Candidates by their first byte, 16 at a time; in a timestamped line
- * the first ` HTTP/` is noted in httpAt.
+ * Read the line starting at m, 16 bytes at a time: returns its end (its newline, or end) and
+ * notes in needleSeen whether it holds a needle the JavaScript side must see (` 429`, `Limit` of
+ * RateLimit, `utcnow`, and in a JSON line a status key: `"status"`, `"statusCode"`,
+ * `"status_code"`, as such a record takes the full parse), and in httpAt where a timestamped
+ * line's first ` HTTP/` is. Candidates by their first two bytes (each check needs both): 42, HT,
+ * Li, ut, and us in JSON; a lone 4, H, L or u (common letters) costs nothing. A needle is all
+ * bytes other than a newline, so one that matches lies inside the line.
  */
-function hasNeedle(m: usize, e: usize, json: bool): bool {
-  // candidates by their first two bytes (each check below needs both): 42, HT, Li, ut, and us in
-  // JSON; a lone 4, H, L or u (common letters) costs nothing
+function lineScan(m: usize, end: usize, json: bool): usize {
+  const nl = i8x16.splat(10)
   const c4 = i8x16.splat(52)
   const c2 = i8x16.splat(50)
   // (no H in JSON: a request line there has no status for the fast path; bytes past a block are 0)
@@ -124,34 +128,42 @@ function hasNeedle(m: usize, e: usize, json: bool): bool {
   // (none in plain lines: a byte is never both t and 0)
   const cs = i8x16.splat(json ? 115 : 116)
   httpAt = 0
-  for (let r0 = m; r0 < e; r0 += 16) {
+  needleSeen = false
+  for (let r0 = m; r0 < end; r0 += 16) {
     const v = v128.load(r0)
-    const w = v128.load(r0 + 1)
-    const u = v128.and(i8x16.eq(v, cu), v128.or(i8x16.eq(w, ct), i8x16.eq(w, cs)))
-    const p = v128.or(v128.and(i8x16.eq(v, c4), i8x16.eq(w, c2)), v128.and(i8x16.eq(v, cH), i8x16.eq(w, cT)))
-    let bits = i8x16.bitmask(v128.or(v128.or(p, v128.and(i8x16.eq(v, cL), i8x16.eq(w, ci))), u))
-    while (bits != 0) {
-      const r = r0 + <usize>ctz(bits)
-      bits &= bits - 1
-      if (r >= e) return false
-      const c = b(r)
-      if (c == 52) {
-        if (r + 2 < e && b(r - 1) == 32 && b(r + 1) == 50 && b(r + 2) == 57) return true
-      } else if (c == 72) {
-        if (httpAt == 0 && r > m && r + 4 < e && b(r - 1) == 32 && load<u32>(r) == 0x50545448 && b(r + 4) == 47) httpAt = r - 1
-      } else if (c == 76) {
-        if (r + 4 < e && load<u32>(r) == 0x696d694c && b(r + 4) == 116) return true
-      } else {
-        if (r + 5 < e && load<u32>(r) == 0x6e637475 && load<u16>(r + 4) == 0x776f) return true
-        // the u of "status then ", C or _ (parse/http-status.ts findStatus)
-        if (json && r >= m + 5 && r + 2 < e && b(r + 1) == 115 && load<u32>(r - 4) == 0x74617473 && b(r - 5) == 34) {
-          const after = b(r + 2)
-          if (after == 34 || after == 67 || after == 95) return true
+    const lines = i8x16.bitmask(i8x16.eq(v, nl))
+    if (!needleSeen) {
+      const w = v128.load(r0 + 1)
+      const u = v128.and(i8x16.eq(v, cu), v128.or(i8x16.eq(w, ct), i8x16.eq(w, cs)))
+      const p = v128.or(v128.and(i8x16.eq(v, c4), i8x16.eq(w, c2)), v128.and(i8x16.eq(v, cH), i8x16.eq(w, cT)))
+      let bits = i8x16.bitmask(v128.or(v128.or(p, v128.and(i8x16.eq(v, cL), i8x16.eq(w, ci))), u))
+      // (candidates after the newline belong to the next line)
+      if (lines != 0) bits &= (1 << ctz(lines)) - 1
+      while (bits != 0) {
+        const r = r0 + <usize>ctz(bits)
+        bits &= bits - 1
+        const c = b(r)
+        if (c == 52) {
+          if (r + 2 < end && b(r - 1) == 32 && b(r + 1) == 50 && b(r + 2) == 57) needleSeen = true
+        } else if (c == 72) {
+          if (httpAt == 0 && r > m && r + 4 < end && b(r - 1) == 32 && load<u32>(r) == 0x50545448 && b(r + 4) == 47) httpAt = r - 1
+        } else if (c == 76) {
+          if (r + 4 < end && load<u32>(r) == 0x696d694c && b(r + 4) == 116) needleSeen = true
+        } else {
+          if (r + 5 < end && load<u32>(r) == 0x6e637475 && load<u16>(r + 4) == 0x776f) needleSeen = true
+          // the u of "status then ", C or _ (parse/http-status.ts findStatus)
+          else if (json && r >= m + 5 && r + 2 < end && b(r + 1) == 115 && load<u32>(r - 4) == 0x74617473 && b(r - 5) == 34) {
+            const after = b(r + 2)
+            if (after == 34 || after == 67 || after == 95) needleSeen = true
+          }
         }
+        if (needleSeen) break
       }
     }
+    // (bytes past the block are 0: a newline found is inside it)
+    if (lines != 0) return r0 + <usize>ctz(lines)
   }
-  return false
+  return end
 }
 
 /**
@@ -181,18 +193,6 @@ function statusAt(a: usize, e: usize, h: usize): i32 {
   return <i32>(d0 * 100 + d1 * 10 + d2)
 }
 
-/** The end of the line starting at a (its newline, or end). */
-@inline function lineEnd(a: usize, end: usize): usize {
-  const nl = i8x16.splat(10)
-  let e = a
-  while (e + 16 <= end) {
-    const bits = i8x16.bitmask(i8x16.eq(v128.load(e), nl))
-    if (bits != 0) return e + <usize>ctz(bits)
-    e += 16
-  }
-  while (e < end && load<u8>(e) != 10) e++
-  return e
-}
 
 // the line read last: its level slot, time and HTTP status (set by accept)
 let gotSlot: i32 = 0
@@ -216,13 +216,15 @@ function timeEndAt(a: usize, e: usize): usize {
   // a second past 59 would be the next minute
   if (sec > 59) return 0
   let j = a + 19
-  let ms: f64 = 0
+  // the fraction's first three digits are the milliseconds (time.ts adds digit × 100, × 10, × 1
+  // and drops the rest: the same whole number, without a division per digit)
+  let ms: u32 = 0
   const c = j < e ? b(j) : 10
   if ((c == 46 || c == 44) && j + 1 < e && isDigit(b(j + 1))) {
     j++
-    let scale: f64 = 100
+    let scale: u32 = 100
     while (j < e && isDigit(b(j))) {
-      if (scale >= 1) ms += <f64>(b(j) - 48) * scale
+      ms += (b(j) - 48) * scale
       scale /= 10
       j++
     }
@@ -235,7 +237,7 @@ function timeEndAt(a: usize, e: usize): usize {
     if (z == 90 || z == 43 || (z == 45 && isDigit(z1)) || (z == 32 && (z1 == 43 || z1 == 45 || z1 == 85))) return 0
   } else if (zone == 2 && z == 90) t = j + 1
   else return 0
-  timeTs = load<f64>(SETTINGS + 16) + <f64>(sec * 1000) + Math.floor(ms)
+  timeTs = load<f64>(SETTINGS + 16) + <f64>(sec * 1000) + <f64>ms
   return t
 }
 
@@ -259,7 +261,7 @@ function accept(a: usize, e: usize, end: usize): bool {
   let m = q
   while (m < e && isSep(b(m))) m++
   if (mayBeMarker(m, end)) return false
-  if (hasNeedle(a, e, false)) return false
+  if (needleSeen) return false
   gotStatus = httpAt != 0 ? statusAt(a, e, httpAt) : 0
   gotSlot = level >= 60 ? 6 : level >= 10 ? level / 10 : 0
   gotTs = timeTs
@@ -284,7 +286,7 @@ export function scan(from: i32, len: i32, json: i32): i32 {
   const since = load<f64>(SETTINGS + 32)
   const until = load<f64>(SETTINGS + 40)
   let a = INPUT + <usize>from
-  let e = lineEnd(a, end)
+  let e = lineScan(a, end, json != 0)
   // the next line must exist in the block to know this one is a record on its own
   if (e >= end || !(json ? acceptJson(a, e, end) : accept(a, e, end))) return from
   const minute = Math.floor(gotTs / 60000)
@@ -299,7 +301,7 @@ export function scan(from: i32, len: i32, json: i32): i32 {
     // a JSON line of another minute starts the next run
     if (json && Math.floor(ts / 60000) != minute) break
     const a2 = e + 1
-    const e2 = lineEnd(a2, end)
+    const e2 = lineScan(a2, end, json != 0)
     const more = e2 < end && (json ? acceptJson(a2, e2, end) : accept(a2, e2, end))
     // line a is a record of its own when the next line starts one
     if (!more && !(a2 < end && (json ? b(a2) == 123 : timeEndAt(a2, e2) != 0))) break
@@ -390,7 +392,7 @@ function acceptJson(a: usize, e: usize, end: usize): bool {
     const m = msgAt(a + 1, e)
     if (m != 0 && mayBeMarker(m + tail, end)) return false
   }
-  if (hasNeedle(a, e, true)) return false
+  if (needleSeen) return false
   gotSlot = level >= 60 ? 6 : level >= 10 ? level / 10 : 0
   gotTs = t
   // a request line in a JSON message has no status for the fast path (a status key does)

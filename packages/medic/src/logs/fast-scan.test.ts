@@ -214,6 +214,31 @@ describe('the WebAssembly scanner', () => {
     await expectSame(f, { groupLevel: LEVEL.fatal })
   })
 
+  it('fractions of one to seven digits give the same milliseconds (filters cut at a line of each length)', async () => {
+    const r = rng(41)
+    const lines: string[] = []
+    const times: { ms: number; digits: number }[] = []
+    for (let i = 0; i < 20_000; i++) {
+      const sec = Math.floor(i / 90)
+      const digits = 1 + Math.floor(r() * 7)
+      const frac = String(Math.floor(r() * 10 ** digits)).padStart(digits, '0')
+      const mm = String(Math.floor(sec / 60)).padStart(2, '0')
+      const ss = String(sec % 60).padStart(2, '0')
+      lines.push(`2026-11-22 01:${mm}:${ss}${r() < 0.5 ? ',' : '.'}${frac} ${r() < 0.8 ? 'INFO' : 'DEBUG'} app: line ${i}`)
+      // the milliseconds: the fraction's first three digits
+      times.push({ ms: Date.UTC(2026, 10, 22, 1, 0, sec) + Number(frac.padEnd(3, '0').slice(0, 3)), digits })
+    }
+    const f = join(dir, 'fractions.log')
+    writeFileSync(f, lines.join('\n') + '\n')
+    for (let digits = 1; digits <= 7; digits++) {
+      const at = times.findIndex((t, i) => i > 2000 && t.digits === digits)
+      const to = times.findIndex((t, i) => i > 15_000 && t.digits === digits)
+      const a = await expectSame(f, { since: times[at].ms, until: times[to].ms })
+      expect(a.totals.first).toBe(times[at].ms)
+      expect(a.totals.last).toBe(times[to].ms)
+    }
+  })
+
   it('in ranges side by side (each worker has its own scanner)', async () => {
     const f = join(dir, 'ranges.log')
     writeFileSync(f, generate(11, 60_000))
