@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { maskUrl, Redactor } from './redact.js'
+import { maskUrl, MAYBE_SECRET, PATTERNS, Redactor } from './redact.js'
 
 describe('redaction', () => {
   it('masks known secret values wherever they appear, longest first', () => {
@@ -64,6 +64,20 @@ describe('redaction', () => {
         expect(r.redact(`${before}${secret}${after}`)).not.toContain(secret)
       }),
       { numRuns: 300 },
+    )
+  })
+})
+
+describe('the one-scan gate before the patterns', () => {
+  it('lets through every text a pattern would change', () => {
+    const parts = ['password', 'PassWd', 'pwd', 'secret', 'token', 'api_key', 'ACCESS-KEY', 'private_key', 'Bearer', 'Basic', 'eyJ', 'sk-', 'pk_test_', 'rk_live_', 'xoxb-', 'ghp_', 'gho_', 'github_pat_', 'AKIA', 'postgres://', 'u:', '@', '=', ': ', '"', ' ', 'abcdefghijklmnop', '0123456789ab', '_-.', 'x', 'eyJhbGciOiJI.eyJzdWIiOi.c2ln', 'xoxp-1234567890ab']
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...parts), { maxLength: 5 }), (ps) => {
+        const s = ps.join('')
+        const changed = PATTERNS.some(([re, rep]) => s.replace(re, rep as (w: string, ...g: string[]) => string) !== s)
+        if (changed) expect(MAYBE_SECRET.test(s)).toBe(true)
+      }),
+      { numRuns: 30_000 },
     )
   })
 })

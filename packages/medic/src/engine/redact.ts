@@ -10,7 +10,7 @@ const MASK = '***'
 /** A shell variable reference (`$QDRANT_API_KEY`, `${TOKEN}`) names a secret without holding it. */
 const SHELL_VARIABLE = /^\$\{?[A-Z_][A-Z0-9_]*\}?$/
 
-const PATTERNS: [RegExp, string | ((whole: string, ...groups: string[]) => string)][] = [
+export const PATTERNS: [RegExp, string | ((whole: string, ...groups: string[]) => string)][] = [
   // scheme://user:password@host -> scheme://user:***@host
   [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)([^\s@/]+)@/gi, `$1${MASK}@`],
   // Authorization: Bearer xxx / Basic xxx
@@ -25,6 +25,12 @@ const PATTERNS: [RegExp, string | ((whole: string, ...groups: string[]) => strin
   // "using password: YES".
   [/\b([A-Za-z0-9_]*?(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)["']?\s*[=:]\s*["']?)(?!(?:[\d.]+(?:ms|s|%|B|KB|MB)?|YES|NO|true|false|null|none|\*\*\*)(?:[\s"',;&)]|$))([^\s"',;&]{3,})/gi, (whole, key: string, value: string) => (SHELL_VARIABLE.test(value) ? whole : `${key}${MASK}`)],
 ]
+
+/**
+ * Text every pattern above needs one of (a scheme's ://, a bearer or basic word, eyJ, a key
+ * prefix, a secret's key name): one scan tells that none can match, as in most output strings.
+ */
+export const MAYBE_SECRET = /:\/\/|bearer|basic|eyJ|[sprk]k[-_]|xox|gh[po]_|github_pat|AKIA|pass|pwd|secret|token|key/i
 
 export class Redactor {
   private secrets = new Set<string>()
@@ -90,6 +96,7 @@ export class Redactor {
         }
       }
     }
+    if (!MAYBE_SECRET.test(out)) return out
     for (const [re, rep] of PATTERNS) out = out.replace(re, rep as (whole: string, ...groups: string[]) => string)
     return out
   }

@@ -6,7 +6,7 @@
  */
 import { Drain, mergeVariableWords, templateOf, type Cluster } from './drain.js'
 import { exceptionSignature, frameLabel, groupId, topFrames } from './exceptions.js'
-import { maskTokens } from './mask.js'
+import { MaskMemo } from './mask.js'
 import { LEVEL, levelName, type ExceptionInfo, type LogEvent } from './types.js'
 
 export interface GroupExample {
@@ -163,6 +163,7 @@ export class Grouper {
   readonly groups: GroupStats[] = []
   private readonly byCluster: GroupStats[] = []
   private readonly bySignature = new Map<string, GroupStats>()
+  private readonly masks = new MaskMemo()
 
   constructor(similarity?: number) {
     this.drain = new Drain({ similarity })
@@ -171,7 +172,8 @@ export class Grouper {
   assign(ev: LogEvent): GroupStats {
     const e = groupingException(ev)
     if (e) return this.assignException(exceptionSignature(e), () => exceptionGroupInfo(e))
-    return this.assignTokens(maskTokens(templateText(ev)))
+    const m = this.masks.of(templateText(ev))
+    return this.assignTokens(m.tokens, m.key)
   }
 
   /** The group of an exception signature (`info` describes it when it is new). */
@@ -186,9 +188,9 @@ export class Grouper {
   }
 
   /** The group of a message's masked tokens (through Drain: order matters, call in input order). */
-  assignTokens(tokens: string[]): GroupStats {
+  assignTokens(tokens: string[], key?: string): GroupStats {
     this.templateAdds++
-    const c = this.drain.add(tokens)
+    const c = this.drain.add(tokens, key)
     let g = this.byCluster[c.index]
     if (!g) {
       g = new GroupStats(this.groups.length, 'template', '', c)

@@ -75,9 +75,8 @@ export class Drain {
     this.crowdedSt = Math.min(this.st, CROWDED_SIMILARITY)
   }
 
-  /** Route masked tokens to their cluster (creating or generalising one). */
-  add(tokens: string[]): Cluster {
-    const key = tokens.join(' ')
+  /** Route masked tokens to their cluster (creating or generalising one); `key`: the tokens joined by spaces. */
+  add(tokens: string[], key = tokens.join(' ')): Cluster {
     const hit = this.cache.get(key)
     if (hit) {
       hit.size++

@@ -7,7 +7,7 @@
  */
 import { exampleOf, exceptionGroupInfo, groupingException, templateText, type ExceptionGroupInfo, type GroupExample, type Grouper } from './aggregate.js'
 import { exceptionSignature } from './exceptions.js'
-import { maskTokens } from './mask.js'
+import { MaskMemo } from './mask.js'
 import { tieKnown, type KnownHit } from './scan.js'
 import type { LogEvent } from './types.js'
 
@@ -44,6 +44,7 @@ export class GroupLog {
   private readonly keys: GroupKey[] = []
   private readonly bySig = new Map<string, number>()
   private readonly byTokens = new Map<string, number>()
+  private readonly masks = new MaskMemo()
   /** Per key: an event with a request id was kept as an example. */
   private readonly traced: boolean[] = []
   private readonly services: string[] = []
@@ -72,11 +73,10 @@ export class GroupLog {
         isNew = true
       }
     } else {
-      const tokens = maskTokens(templateText(ev))
-      const joined = tokens.join(' ')
-      k = this.byTokens.get(joined)
+      const { tokens, key } = this.masks.of(templateText(ev))
+      k = this.byTokens.get(key)
       if (k === undefined) {
-        this.byTokens.set(joined, (k = this.keys.length))
+        this.byTokens.set(key, (k = this.keys.length))
         this.keys.push({ tokens })
         this.templateKeys++
         isNew = true
