@@ -24,52 +24,55 @@ export const ANY_NEEDLE = new RegExp(NEEDLES.map(escape).join('|'))
  */
 function buildAutomaton(specs: CompiledKnownError[]): ((text: string) => number) | null {
   if (specs.length > 31 || specs.some((k) => k.needles.some((n) => n.length === 0 || /[^\x00-\x7f]/.test(n)))) return null
-  const trie: Int32Array[] = [new Int32Array(128).fill(-1)]
+  // the trie: per state its children (character → state) and the signatures whose needles end there
+  const children: Map<number, number>[] = [new Map()]
   const ends: number[] = [0]
   specs.forEach((k, si) => {
     for (const n of k.needles) {
       let st = 0
       for (let i = 0; i < n.length; i++) {
         const c = n.charCodeAt(i)
-        if (trie[st][c] < 0) {
-          trie[st][c] = trie.length
-          trie.push(new Int32Array(128).fill(-1))
+        let t = children[st].get(c)
+        if (t === undefined) {
+          t = children.length
+          children[st].set(c, t)
+          children.push(new Map())
           ends.push(0)
         }
-        st = trie[st][c]
+        st = t
       }
       ends[st] |= 1 << si
     }
   })
-  const delta = new Int32Array(trie.length * 128)
-  const fail = new Int32Array(trie.length)
-  const mask = new Int32Array(trie.length)
+  // The table holds each target as its row offset (state << 7), negated for a state that ends a
+  // needle: the step needs no shift, and the mask is read only where a needle ends (rarely). A
+  // state's row is its fallback's row with its own children set: breadth first, a fallback is
+  // shallower, so its row (and its mask, set when it was reached) is already final. (One copy per
+  // state: this runs once per process, in the interpreter, where a loop over every entry costs ms.)
+  const n = children.length
+  const fail = new Int32Array(n)
+  const maskAt = new Int32Array(n)
+  const step = new Int32Array(n * 128)
+  const enc = (t: number): number => (maskAt[t] !== 0 ? -(t << 7) : t << 7)
   const queue: number[] = []
-  for (let c = 0; c < 128; c++) {
-    const t = trie[0][c]
-    delta[c] = t < 0 ? 0 : t
-    if (t >= 0) queue.push(t)
+  for (const [c, t] of children[0]) {
+    maskAt[t] = ends[t]
+    step[c] = enc(t)
+    queue.push(t)
   }
-  // breadth first: a state's fallback is shallower, so its row and its mask are already final
   for (let qi = 0; qi < queue.length; qi++) {
     const st = queue[qi]
-    mask[st] = ends[st] | mask[fail[st]]
-    for (let c = 0; c < 128; c++) {
-      const t = trie[st][c]
-      if (t < 0) delta[st * 128 + c] = delta[fail[st] * 128 + c]
-      else {
-        fail[t] = delta[fail[st] * 128 + c]
-        delta[st * 128 + c] = t
-        queue.push(t)
-      }
+    const row = st << 7
+    const fallback = fail[st] << 7
+    step.copyWithin(row, fallback, fallback + 128)
+    for (const [c, t] of children[st]) {
+      const e = step[fallback + c]
+      fail[t] = (e < 0 ? -e : e) >> 7
+      maskAt[t] = ends[t] | maskAt[fail[t]]
+      step[row + c] = enc(t)
+      queue.push(t)
     }
   }
-  // the table holds each target as its row offset (state << 7), negated for a state that ends a
-  // needle: the step needs no shift, and the mask is read only where a needle ends (rarely)
-  const step = new Int32Array(delta.length)
-  for (let i = 0; i < delta.length; i++) step[i] = mask[delta[i]] !== 0 ? -(delta[i] << 7) : delta[i] << 7
-  const maskAt = new Int32Array(trie.length)
-  for (let st = 0; st < trie.length; st++) maskAt[st] = mask[st]
   return (text: string): number => {
     let row = 0
     let found = 0
