@@ -4,9 +4,10 @@
  * carrying a request ID) and the known errors it matched. Totals count every event per level and
  * per minute (errors and 5xx too) without keeping the events.
  */
+import { detached } from './detach.js'
 import { Drain, mergeVariableWords, templateOf, type Cluster } from './drain.js'
 import { exceptionSignature, frameLabel, groupId, topFrames } from './exceptions.js'
-import { MaskMemo } from './mask.js'
+import { maskTokens } from './mask.js'
 import { LEVEL, levelName, type ExceptionInfo, type LogEvent } from './types.js'
 
 export interface GroupExample {
@@ -23,15 +24,16 @@ export interface GroupExample {
 const MAX_EXAMPLE = 4000
 
 export function exampleOf(ev: LogEvent): GroupExample {
+  // kept to the end: copies (see detach.ts)
   return {
     ts: ev.ts,
     level: ev.level,
-    service: ev.service,
-    message: ev.message.length > 500 ? ev.message.slice(0, 500) + '…' : ev.message,
-    traceId: ev.traceId,
+    service: detached(ev.service),
+    message: detached(ev.message.length > 500 ? ev.message.slice(0, 500) + '…' : ev.message),
+    traceId: detached(ev.traceId),
     source: ev.source,
     line: ev.line,
-    raw: ev.raw.length > MAX_EXAMPLE ? ev.raw.slice(0, MAX_EXAMPLE) + '…' : ev.raw,
+    raw: detached(ev.raw.length > MAX_EXAMPLE ? ev.raw.slice(0, MAX_EXAMPLE) + '…' : ev.raw),
   }
 }
 
@@ -163,7 +165,6 @@ export class Grouper {
   readonly groups: GroupStats[] = []
   private readonly byCluster: GroupStats[] = []
   private readonly bySignature = new Map<string, GroupStats>()
-  private readonly masks = new MaskMemo()
 
   constructor(similarity?: number) {
     this.drain = new Drain({ similarity })
@@ -172,8 +173,7 @@ export class Grouper {
   assign(ev: LogEvent): GroupStats {
     const e = groupingException(ev)
     if (e) return this.assignException(exceptionSignature(e), () => exceptionGroupInfo(e))
-    const m = this.masks.of(templateText(ev))
-    return this.assignTokens(m.tokens, m.key)
+    return this.assignTokens(maskTokens(templateText(ev)))
   }
 
   /** The group of an exception signature (`info` describes it when it is new). */

@@ -7,7 +7,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { Grouper } from './aggregate.js'
 import { Drain, mergeVariableWords, templateOf } from './drain.js'
-import { MaskMemo, maskMessage, maskToken, maskTokens, WILDCARD } from './mask.js'
+import { maskMessage, maskToken, maskTokens, WILDCARD } from './mask.js'
 import { newEvent } from './parse/parser.js'
 
 /** Group ids of messages, in order, the way `medic logs` groups them. */
@@ -75,25 +75,6 @@ describe('masking', () => {
     )
     // and the tokens that keep a part still do, beside such values
     expect(maskMessage('retry=3 after 250ms (id 7f3a) attempt:2 wait....5 -12 [42] v1.2')).toBe('retry=<*> after <*> (id <*> attempt:<*> wait..<*> <*>')
-  })
-
-  it('the memo answers as maskTokens; it gives up where messages do not repeat, and stays bounded', () => {
-    const repeats = new MaskMemo()
-    const msgs = ['Error 111 connecting to 127.0.0.1:6379. Connection refused.', 'retry=3 after 250ms', 'user "John Smith" not found', '']
-    for (let i = 0; i < 5000; i++) {
-      const m = msgs[i % msgs.length]
-      const got = repeats.of(m)
-      expect(got.tokens).toEqual(maskTokens(m))
-      expect(got.key).toBe(maskTokens(m).join(' '))
-    }
-    expect(repeats.size).toBe(msgs.length)
-    // a request id in every message: nothing repeats, the memo stops keeping them
-    const unique = new MaskMemo()
-    for (let i = 0; i < 10_000; i++) {
-      const m = `request ${i.toString(16)}abc done [request_id=${(i * 7919).toString(16)}]`
-      expect(unique.of(m).tokens).toEqual(maskTokens(m))
-    }
-    expect(unique.size).toBe(0)
   })
 
   it('a backslash-escaped space does not split a token', () => {

@@ -5,6 +5,7 @@
  * positions into `<*>`, otherwise a new cluster starts. A cache of exact masked messages skips the
  * tree for the (very common) repeats.
  */
+import { detached } from './detach.js'
 import { NAMING_WORDS } from './grouping.data.js'
 import { WILDCARD } from './mask.js'
 
@@ -88,7 +89,7 @@ export class Drain {
       for (let i = 0; i < t.length; i++) if (t[i] !== tokens[i] && t[i] !== WILDCARD) t[i] = WILDCARD
       c.size++
     } else {
-      c = { index: this.clusters.length, tokens: tokens.slice(), size: 1 }
+      c = { index: this.clusters.length, tokens: tokens.map(detached), size: 1 }
       this.clusters.push(c)
       this.insert(c)
     }

@@ -5,6 +5,7 @@
  * (site-packages, node_modules, node:internal, the JDK...) are set aside.
  */
 import { createHash } from 'node:crypto'
+import { detached } from './detach.js'
 import type { ExceptionInfo, Frame } from './types.js'
 
 const RE_PY_FRAME = /^\s+File "([^"]+)", line (\d+)(?:, in (.+))?/
@@ -62,8 +63,8 @@ const pyFrames = new Map<string, Frame | null>()
 function pyFrame(line: string): Frame | null {
   let f = pyFrames.get(line)
   if (f !== undefined) return f
-  // a copy of its own (the key and the frame's strings): a slice would keep its whole block alive
-  const own = (' ' + line).slice(1)
+  // a copy (the key, and the frame's strings cut from it): see detach.ts
+  const own = detached(line)
   const m = RE_PY_FRAME.exec(own)
   f = m ? { file: m[1], func: m[3] ?? '?', line: +m[2], library: PY_LIB.test(m[1]) } : null
   if (pyFrames.size >= PY_FRAME_CACHE_MAX) pyFrames.clear()

@@ -7,7 +7,8 @@
  */
 import { exampleOf, exceptionGroupInfo, groupingException, templateText, type ExceptionGroupInfo, type GroupExample, type Grouper } from './aggregate.js'
 import { exceptionSignature } from './exceptions.js'
-import { MaskMemo } from './mask.js'
+import { detached } from './detach.js'
+import { maskTokens } from './mask.js'
 import { tieKnown, type KnownHit } from './scan.js'
 import type { LogEvent } from './types.js'
 
@@ -44,7 +45,6 @@ export class GroupLog {
   private readonly keys: GroupKey[] = []
   private readonly bySig = new Map<string, number>()
   private readonly byTokens = new Map<string, number>()
-  private readonly masks = new MaskMemo()
   /** Per key: an event with a request id was kept as an example. */
   private readonly traced: boolean[] = []
   private readonly services: string[] = []
@@ -73,11 +73,13 @@ export class GroupLog {
         isNew = true
       }
     } else {
-      const { tokens, key } = this.masks.of(templateText(ev))
+      const tokens = maskTokens(templateText(ev))
+      const key = tokens.join(' ')
       k = this.byTokens.get(key)
       if (k === undefined) {
         this.byTokens.set(key, (k = this.keys.length))
-        this.keys.push({ tokens })
+        // kept to the end of the range: copies (see detach.ts)
+        this.keys.push({ tokens: tokens.map(detached) })
         this.templateKeys++
         isNew = true
       }

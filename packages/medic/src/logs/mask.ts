@@ -4,6 +4,7 @@
  * regex) for the common case; only quoted multi-word values use one compiled regex.
  */
 
+import { detached } from './detach.js'
 import { FILE_EXTENSIONS, HOST_SUFFIXES, UNITS } from './grouping.data.js'
 
 export const WILDCARD = '<*>'
@@ -106,7 +107,10 @@ const WORD_LIMIT = 20_000
 function wordInfo(t: string): WordInfo {
   let w = WORDS.get(t)
   if (w !== undefined) return w
-  const m = maskToken(t)
+  // the cache keeps its key and the word it answers with: copies (see detach.ts)
+  const key = detached(t)
+  const masked = maskToken(t)
+  const m = masked === t ? key : detached(masked)
   const c = t.charCodeAt(0)
   const kept = m !== WILDCARD
   w = {
@@ -117,8 +121,7 @@ function wordInfo(t: string): WordInfo {
     num: isNumberLike(t),
   }
   if (WORDS.size >= WORD_LIMIT) WORDS.clear()
-  // a copy of its own as the key: a slice would keep the whole line it came from alive
-  WORDS.set((' ' + t).slice(1), w)
+  WORDS.set(key, w)
   return w
 }
 
@@ -220,57 +223,3 @@ export function maskMessage(message: string): string {
   return maskTokens(message).join(' ')
 }
 
-/** A message's masked tokens, and the tokens joined by spaces (Drain's key). */
-export interface Masked {
-  tokens: string[]
-  key: string
-}
-
-const MEMO_LIMIT = 20_000
-/** Messages longer than this are masked every time (a copy of each would be kept). */
-const MEMO_MAX_CHARS = 500
-/** Lookups after which the memo gives up when fewer than one in MEMO_MIN_SHARE repeated. */
-const MEMO_TRIAL = 4096
-const MEMO_MIN_SHARE = 8
-
-/**
- * maskTokens per message text, for logs whose messages repeat word for word ("Error 111
- * connecting to 127.0.0.1:6379. Connection refused."): each distinct message is masked once. Where
- * few repeat (a request id in every message) it stops looking them up after a trial: hashing each
- * message would cost more than it saves. The same answers either way; the arrays are shared, so
- * callers never change them.
- */
-export class MaskMemo {
-  private readonly seen = new Map<string, Masked>()
-  private lookups = 0
-  private hits = 0
-  private off = false
-
-  of(text: string): Masked {
-    if (this.off || text.length > MEMO_MAX_CHARS) return masked(text)
-    const m = this.seen.get(text)
-    if (m !== undefined) {
-      this.hits++
-      return m
-    }
-    const r = masked(text)
-    if (this.seen.size >= MEMO_LIMIT) this.seen.clear()
-    // a copy of its own as the key: a slice would keep the whole block it came from alive
-    this.seen.set((' ' + text).slice(1), r)
-    if (++this.lookups === MEMO_TRIAL && this.hits * MEMO_MIN_SHARE < MEMO_TRIAL) {
-      this.off = true
-      this.seen.clear()
-    }
-    return r
-  }
-
-  /** Messages remembered now (for tests). */
-  get size(): number {
-    return this.seen.size
-  }
-}
-
-function masked(text: string): Masked {
-  const tokens = maskTokens(text)
-  return { tokens, key: tokens.join(' ') }
-}

@@ -11,6 +11,7 @@ import type { GroupStats, Totals } from './aggregate.js'
 import { detect, parserByName, SAMPLE_LINES } from './detect.js'
 import { isExceptionHeader, parseException } from './exceptions.js'
 import { find429, findRateLimit, findUtcnow, matchKnown, maybeKnownAtInfo, type CompiledKnownError } from './known-errors.js'
+import { detached } from './detach.js'
 import { fastScanner, type JsonLayout } from './fast-scan.js'
 import { LineSplitter } from './lines.js'
 import { InterleavedAssembler, RecordAssembler, type Assembler } from './multiline.js'
@@ -217,7 +218,7 @@ export function scanSource(
     totals.count(ev.ts, ev.level, ev.status)
     if (ev.level < LEVEL.warn && maybeMarker(first)) {
       const m = RE_MARKER.exec(first)
-      if (m && markers.length < 1000) markers.push({ ts: ev.ts, kind: /upgrade|migrat/i.test(m[0]) ? 'migration' : 'restart', text: (ev.message || first).slice(0, 200) })
+      if (m && markers.length < 1000) markers.push({ ts: ev.ts, kind: /upgrade|migrat/i.test(m[0]) ? 'migration' : 'restart', text: detached((ev.message || first).slice(0, 200)) })
     }
     let hit: KnownHit | null = null
     if (ev.level >= LEVEL.warn || maybeKnownAtInfo(ev.raw)) {
@@ -226,7 +227,7 @@ export function scanSource(
         const spec = m.spec
         const { key, detail } = knownKey(tally, spec.id, m.detail)
         let h = known.get(key)
-        if (!h) known.set(key, (h = { spec, count: 0, first: ev.ts, last: ev.ts, detail, example: ev, groups: new Set(), perMinute: new Map() }))
+        if (!h) known.set(key, (h = { spec, count: 0, first: ev.ts, last: ev.ts, detail: detached(detail), example: keptEvent(ev), groups: new Set(), perMinute: new Map() }))
         h.count++
         if (ev.ts < h.first || h.first !== h.first) h.first = ev.ts
         if (ev.ts > h.last || h.last !== h.last) h.last = ev.ts
@@ -234,7 +235,7 @@ export function scanSource(
           const mi = Math.floor(ev.ts / 60_000)
           h.perMinute.set(mi, (h.perMinute.get(mi) ?? 0) + 1)
         }
-        if (!h.example?.traceId && ev.traceId) h.example = ev
+        if (!h.example?.traceId && ev.traceId) h.example = keptEvent(ev)
         hit = h
       }
     }
@@ -490,6 +491,16 @@ function knownText(ev: LogEvent, first: string, rest: string[] | null): string {
     return `${first}\n${unindented(ev.stack.split('\n'))}`
   }
   return `${first}\n${unindented(rest)}`
+}
+
+/** The event as kept as a known error's example: its texts copied (see detach.ts). */
+function keptEvent(ev: LogEvent): LogEvent {
+  ev.raw = detached(ev.raw)
+  ev.message = detached(ev.message)
+  ev.traceId = detached(ev.traceId)
+  ev.service = detached(ev.service)
+  if (ev.stack) ev.stack = detached(ev.stack)
+  return ev
 }
 
 /** Does `text` hold a word starting with `id` (at its start or after a character that is not a letter or digit)? */
