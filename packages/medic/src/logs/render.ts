@@ -47,6 +47,16 @@ export function cutText(ms: number): string {
 }
 
 const iso = (ms: number) => (ms === ms ? new Date(ms).toISOString() : null)
+// The same minutes label every group's series and the totals': each is formatted once per report.
+const minuteIsos = new Map<number, string>()
+function minuteIso(m: number): string {
+  let s = minuteIsos.get(m)
+  if (s === undefined) {
+    if (minuteIsos.size >= 4096) minuteIsos.clear()
+    minuteIsos.set(m, (s = new Date(m * 60_000).toISOString()))
+  }
+  return s
+}
 
 function groupJson(g: GroupStats, a: Analysis) {
   const e = g.example
@@ -64,7 +74,7 @@ function groupJson(g: GroupStats, a: Analysis) {
     sources: [...g.sources].map((i) => a.sources[i]?.name),
     known: [...g.known.keys()],
     example: e ? { ts: iso(e.ts), level: levelName(e.level), service: e.service, message: redactText(clip(e.message, 1000)), traceId: e.traceId || undefined, source: a.sources[e.source]?.name, line: e.line } : null,
-    perMinute: [...g.perMinute].sort((x, y) => x[0] - y[0]).slice(-1440).map(([m, n]) => [new Date(m * 60_000).toISOString(), n]),
+    perMinute: [...g.perMinute].sort((x, y) => x[0] - y[0]).slice(-1440).map(([m, n]) => [minuteIso(m), n]),
     sparkline: sparkline(g.perMinute, a.totals.first, a.totals.last),
   }
 }
@@ -103,7 +113,7 @@ export function logsJson(a: Analysis, findings: LogFinding[], o: RenderOptions) 
       untimed: t.untimed,
       filtered: a.filtered,
       http: { requests: t.http.requests, '2xx': t.http.s2xx, '3xx': t.http.s3xx, '4xx': t.http.s4xx, '5xx': t.http.s5xx },
-      perMinute: [...t.perMinute].sort((x, y) => x[0] - y[0]).slice(-1440).map(([m, v]) => ({ minute: new Date(m * 60_000).toISOString(), events: v.events, errors: v.errors, '5xx': v.s5xx })),
+      perMinute: [...t.perMinute].sort((x, y) => x[0] - y[0]).slice(-1440).map(([m, v]) => ({ minute: minuteIso(m), events: v.events, errors: v.errors, '5xx': v.s5xx })),
     },
     groupCount: a.groups.length,
     groups: selectGroups(a, o).map((g) => groupJson(g, a)),
