@@ -188,15 +188,25 @@ export class Grouper {
   }
 
   /** The group of a message's masked tokens (through Drain: order matters, call in input order). */
-  assignTokens(tokens: string[], key?: string): GroupStats {
+  assignTokens(tokens: string[]): GroupStats {
     this.templateAdds++
-    const c = this.drain.add(tokens, key)
+    const c = this.drain.add(tokens)
     let g = this.byCluster[c.index]
     if (!g) {
       g = new GroupStats(this.groups.length, 'template', '', c)
       this.groups.push(g)
       this.byCluster[c.index] = g
     }
+    return g
+  }
+
+  /**
+   * assignTokens of tokens assigned to `g` before and still in Drain's exact-message cache (a
+   * worker's replay, key by key): the same counts, without joining the tokens again.
+   */
+  assignAgain(g: GroupStats): GroupStats {
+    this.templateAdds++
+    this.drain.again(g.cluster!)
     return g
   }
 

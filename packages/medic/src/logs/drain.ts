@@ -76,13 +76,11 @@ export class Drain {
     this.crowdedSt = Math.min(this.st, CROWDED_SIMILARITY)
   }
 
-  /** Route masked tokens to their cluster (creating or generalising one); `key`: the tokens joined by spaces. */
-  add(tokens: string[], key = tokens.join(' ')): Cluster {
+  /** Route masked tokens to their cluster (creating or generalising one). */
+  add(tokens: string[]): Cluster {
+    const key = tokens.join(' ')
     const hit = this.cache.get(key)
-    if (hit) {
-      hit.size++
-      return hit
-    }
+    if (hit) return this.again(hit)
     let c = this.search(tokens)
     if (c) {
       const t = c.tokens
@@ -95,6 +93,12 @@ export class Drain {
     }
     if (this.cache.size > 100_000) this.cache.clear()
     this.cache.set(key, c)
+    return c
+  }
+
+  /** add() of tokens routed to `c` before and still in the exact-message cache: its cache hit. */
+  again(c: Cluster): Cluster {
+    c.size++
     return c
   }
 

@@ -5,7 +5,7 @@
  * group's example. The main thread replays them into its Grouper after the ranges before, in input
  * order: Drain's clusters depend on that order, everything else the worker did does not.
  */
-import { exampleOf, exceptionGroupInfo, groupingException, templateText, type ExceptionGroupInfo, type GroupExample, type Grouper } from './aggregate.js'
+import { exampleOf, exceptionGroupInfo, groupingException, templateText, type ExceptionGroupInfo, type GroupExample, type Grouper, type GroupStats } from './aggregate.js'
 import { exceptionSignature } from './exceptions.js'
 import { detached } from './detach.js'
 import { maskTokens } from './mask.js'
@@ -156,9 +156,19 @@ export class GroupLog {
  * the worker's index; `lineBase`: lines before the worker's range.
  */
 export function replay(d: GroupLogData, grouper: Grouper, si: number, lineBase: number, hits: KnownHit[]): void {
+  // a template key's group once assigned: its tokens stay in Drain's cache for the whole replay
+  // (parallel.ts replays only when the cache cannot fill up), so later events of the key take
+  // the cache hit's path without joining the tokens again
+  const byKey: (GroupStats | undefined)[] = []
   for (let i = 0; i < d.n; i++) {
-    const k = d.keys[d.key[i]]
-    const g = 'sig' in k ? grouper.assignException(k.sig, () => k.info) : grouper.assignTokens(k.tokens)
+    const ki = d.key[i]
+    const k = d.keys[ki]
+    let g: GroupStats
+    if ('sig' in k) g = grouper.assignException(k.sig, () => k.info)
+    else {
+      const seen = byKey[ki]
+      g = seen !== undefined ? grouper.assignAgain(seen) : (byKey[ki] = grouper.assignTokens(k.tokens))
+    }
     g.tally(d.ts[i], d.level[i], d.services[d.service[i]], si)
     if (g.wantsExample(d.trace[i] === 1)) {
       const ex = d.examples[d.example[i]]
