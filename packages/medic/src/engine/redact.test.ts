@@ -81,3 +81,13 @@ describe('the one-scan gate before the patterns', () => {
     )
   })
 })
+
+describe('stringify', () => {
+  it('is JSON.stringify of the redacted copy', () => {
+    const r = new Redactor()
+    r.add('hunter2hunter2')
+    const value = { a: 'password=hunter2hunter2', n: 3, list: ['postgres://app:pw12345@db/x', { deep: 'Bearer abcdefghijklmnop', none: null, u: undefined }], ok: true, 'key=secret123': 'keys stay' }
+    expect(r.stringify(value, 2)).toBe(JSON.stringify(r.redactDeep(value), null, 2))
+    expect(r.stringify(value)).not.toContain('hunter2')
+  })
+})

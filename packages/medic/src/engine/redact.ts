@@ -105,6 +105,11 @@ export class Redactor {
   redactDeep<T>(value: T): T {
     return mapStrings(value, (s) => this.redact(s))
   }
+
+  /** JSON.stringify of the value with every string in it redacted (one pass, no redacted copy). */
+  stringify(value: unknown, space?: number): string {
+    return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? this.redact(v) : v), space)
+  }
 }
 
 /** `postgres://app:hunter2@db:5432/x` -> `postgres://app:***@db:5432/x`; non-URLs pass through pattern redaction. */

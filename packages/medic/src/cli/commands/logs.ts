@@ -242,7 +242,7 @@ export async function run({ io, setExit }: RunContext, sources: string[], opts: 
       throw new UserError(`no group ${opts.group} in this input (${analysis.groups.length} groups at --level ${levelName(minLevel)} or above)`, 'Run without --group to list the groups and their ids, or lower --level.')
     }
     const ro = { top, minLevel, groupId, color, timeFiltered: opts.since !== undefined || opts.until !== undefined }
-    if (json) io.stdout(`${JSON.stringify(redactor.redactDeep(logsJson(analysis, findings, ro)), null, 2)}\n`)
+    if (json) io.stdout(`${redactor.stringify(logsJson(analysis, findings, ro), 2)}\n`)
     else out(logsText(analysis, findings, ro))
   }
   if (allFailed) {

@@ -60,7 +60,7 @@ export async function run({ io, setExit }: RunContext, rawId: string, sources: s
     if (s.problems.cutAfterMs !== undefined) io.stderr(redactor.redact(`medic trace: ${s.name}: ${cutText(s.problems.cutAfterMs)} (--timeout ${opts.timeout ?? '10s'}; --timeout 0 waits for the command to end)\n`))
   }
   const color = opts.color !== false && io.stdoutIsTTY && !io.env.NO_COLOR
-  io.stdout(json ? `${JSON.stringify(redactor.redactDeep(traceJson(r)), null, 2)}\n` : redactor.redact(traceText(r, color ? pc : plain)))
+  io.stdout(json ? `${redactor.stringify(traceJson(r), 2)}\n` : redactor.redact(traceText(r, color ? pc : plain)))
   if (r.sources.every((s) => s.problems.error)) setExit(EXIT.UNKNOWN)
   else if (r.steps.length === 0) setExit(EXIT.WARNING)
   else setExit(r.failingIndex >= 0 ? EXIT.CRITICAL : EXIT.OK)
