@@ -173,8 +173,9 @@ export function scanSource(
       // not this request: count only
       return
     }
-    // an HTTP status inside a structured record (statusCode, status=…) needs the full parse
-    if (fastOK && rest === null && parser!.quick && (statusPlace === 'request-line' || findStatus(first, 0, statusPlace) < 0)) {
+    // an HTTP status inside a structured record (statusCode, status=…) needs the full parse; a line
+    // the block scan read at or above the grouping level needs it too (no second quick read)
+    if (fastOK && rest === null && lineNo !== aboveLine && parser!.quick && (statusPlace === 'request-line' || findStatus(first, 0, statusPlace) < 0)) {
       const lvl = parser!.quick(first)
       if (lvl >= 0 && lvl < groupLevel) {
         let ts = quick.ts
@@ -244,6 +245,8 @@ export function scanSource(
   }
 
   let lineNo = how.lineBase ?? 0
+  // the last line the block scan found at or above the grouping level (its record's quick read is done)
+  let aboveLine = -1
   const onLine = (line: string): void => {
     lineNo++
     if (prefix !== null) line = cutPrefix(line, lineNo)
@@ -354,7 +357,10 @@ export function scanSource(
             pendStatus = http && statusPlace === 'request-line' ? httpStatusIn(text, a, b) : 0
             pendMsg = qMsg
             pendPeek = (peek429 >= a && peek429 < b) || (peekRate >= a && peekRate < b) || (peekUtc >= a && peekUtc < b) || (http && statusPlace !== 'request-line') || markerAt(text, pendMsg < 0 ? -2 : pendMsg)
-          } else asm.push(text.slice(a, b), lineNo)
+          } else {
+            if (lvl >= 0) aboveLine = lineNo
+            asm.push(text.slice(a, b), lineNo)
+          }
         } else {
           if (pendA >= 0) {
             asm.push(pendText.slice(pendA, pendB), pendLine)
