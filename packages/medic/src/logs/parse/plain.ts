@@ -91,6 +91,13 @@ function header(line: string, start = 0, end = line.length, ts = leadingTime(lin
   while (hMsg < len && isSep(line.charCodeAt(hMsg))) hMsg++
 }
 
+/** header(), with the common `<time> LEVEL message` read without its token loop (levelWordAfterTime). */
+function readHeader(line: string, start: number, end: number): void {
+  const ts = leadingTime(line, start)
+  if (ts === ts && levelWordAfterTime(line, end)) hTs = ts
+  else header(line, start, end, ts)
+}
+
 /** A token of a machine-written header: it holds a digit, or is upper case (RAS, KERNEL). */
 function headerToken(s: string, a: number, b: number): boolean {
   if (b - a < 2) return false
@@ -252,10 +259,7 @@ export const plainParser: RecordParser = {
   matches: (line) => RE_START_PLAIN.test(line),
   isStart: (line) => RE_START_PLAIN.test(line),
   parse(line: string, ev: LogEvent): boolean {
-    // the common `<time> LEVEL message` without header()'s token loop (as the fast path reads it)
-    const ts = leadingTime(line, 0)
-    if (ts === ts && levelWordAfterTime(line, line.length)) hTs = ts
-    else header(line, 0, line.length, ts)
+    readHeader(line, 0, line.length)
     if (!Number.isNaN(hTs)) ev.ts = hTs
     ev.message = hMsg > 0 ? line.slice(hMsg) : line
     ev.contentStart = contentStart(ev.message)
@@ -272,13 +276,13 @@ export const plainParser: RecordParser = {
     return true
   },
   quick(line: string): number {
-    header(line)
+    readHeader(line, 0, line.length)
     quick.ts = hTs
     quick.msg = hMsg
     return hLevel || -1
   },
   quickAt(text: string, start: number, end: number): number {
-    header(text, start, end)
+    readHeader(text, start, end)
     quick.ts = hTs
     quick.msg = hMsg
     return hLevel || -1
