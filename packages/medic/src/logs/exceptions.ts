@@ -21,7 +21,24 @@ const JAVA_LIB = /^(?:java|javax|jdk|sun|com\.sun|kotlin|kotlinx|scala|groovy|or
 
 /** Does this line open a stack (a traceback header or an exception line followed by frames)? */
 export function isExceptionHeader(line: string): boolean {
-  return line.startsWith('Traceback (most recent call last)') || (RE_HEADER.test(line) && /Error|Exception|Throwable|Exception in thread/.test(line))
+  return line.startsWith('Traceback (most recent call last)') || (mayBeHeader(line) && RE_HEADER.test(line) && /Error|Exception|Throwable|Exception in thread/.test(line))
+}
+
+/**
+ * RE_HEADER's cheap gate: its type is the line's leading run of word characters, `$` and dots, and
+ * what follows it must be the end, white space, `[` or `:` (after "Uncaught " or "Exception in
+ * thread", anything goes). A timestamp's "2026-" or "12/" fails here, as every log line's start does.
+ */
+function mayBeHeader(line: string): boolean {
+  let i = 0
+  for (;;) {
+    const c = line.charCodeAt(i)
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c === 46)) break
+    i++
+  }
+  const c = line.charCodeAt(i)
+  // (a date's separators and a time's comma or dot-free digits: never a header)
+  return !(c === 45 || c === 47 || c === 44)
 }
 
 /** The last two segments of a path: stable across checkouts (/app/api/x.py vs /home/me/api/x.py). */
