@@ -9,7 +9,8 @@
 // those would count the same way (fast-scan.test.ts compares both).
 
 // Memory: [0, 4096) settings and results, [4096, 8192) the level words, [8192, 8704) the JSON
-// layout, [8704, 8960) the character classes, from INPUT the block.
+// layout, [8704, 8960) the character classes, from INPUT the block (up to NEEDLE_TABLE), then the
+// known-error automaton: its table, its masks, and the text it reads.
 const SETTINGS: usize = 0
 const RESULTS: usize = 256
 const WORDS: usize = 4096
@@ -24,6 +25,10 @@ const JSON_TIME_KEY: usize = 8256
 const JSON_MSG_TAIL: usize = 8320
 const JSON_LEVELS: usize = 8448
 export const INPUT: usize = 65536
+// the automaton of known-errors.ts (6 MiB of memory in all: see --initialMemory in package.json)
+const NEEDLE_TABLE: usize = 5 << 20
+const NEEDLE_MASKS: usize = NEEDLE_TABLE + (640 << 10)
+const NEEDLE_TEXT: usize = NEEDLE_MASKS + (8 << 10)
 
 // settings (written by the JavaScript side)
 //   +0 u64, +8 u64  the minute: the first 16 bytes of its lines ("2026-11-22 01:00")
@@ -398,4 +403,46 @@ function acceptJson(a: usize, e: usize, end: usize): bool {
   // a request line in a JSON message has no status for the fast path (a status key does)
   gotStatus = 0
   return true
+}
+
+/**
+ * Which known-error signatures have a needle in the len bytes at NEEDLE_TEXT: the automaton of
+ * known-errors.ts, its table (a row of 128 targets per state, each its state << 7, negated where a
+ * needle ends) copied to NEEDLE_TABLE and each state's mask to NEEDLE_MASKS. The text is UTF-8: a
+ * byte of 128 or more restarts it, as a non-ASCII character does there (needles are ASCII). Two
+ * halves are read at once (each step waits on the table load before it), the first on past the
+ * middle by the longest needle less one, so every needle lies whole in one of them.
+ */
+export function needles(len: i32, longest: i32): i32 {
+  const n = <usize>len
+  const mid = n >> 1
+  let endA = mid + <usize>longest - 1
+  if (endA > n) endA = n
+  let a: usize = 0
+  let b: usize = mid
+  let ra: i32 = 0
+  let rb: i32 = 0
+  needleFound = 0
+  for (; a < endA && b < n; a++, b++) {
+    ra = needleStep(ra, load<u8>(NEEDLE_TEXT + a))
+    rb = needleStep(rb, load<u8>(NEEDLE_TEXT + b))
+  }
+  for (; a < endA; a++) ra = needleStep(ra, load<u8>(NEEDLE_TEXT + a))
+  for (; b < n; b++) rb = needleStep(rb, load<u8>(NEEDLE_TEXT + b))
+  return needleFound
+}
+
+// the masks of the needles needles() found so far
+let needleFound: i32 = 0
+
+/** One byte read from state row r (a row offset): the next row, noting a needle that ends there. */
+@inline function needleStep(r: i32, c: u8): i32 {
+  // (a byte of a non-ASCII character)
+  if (c >= 128) return 0
+  let t = load<i32>(NEEDLE_TABLE + (<usize>(r | <i32>c) << 2))
+  if (t < 0) {
+    t = -t
+    needleFound |= load<i32>(NEEDLE_MASKS + (<usize>(t >> 7) << 2))
+  }
+  return t
 }

@@ -22,6 +22,7 @@ interface Exports {
   memory: { buffer: ArrayBuffer }
   scan(from: number, len: number, json: number): number
   init(): void
+  needles(len: number, longest: number): number
 }
 
 // the module's memory layout (assembly/scan.ts)
@@ -33,6 +34,9 @@ const JSON_TIME_KEY = 8256
 const JSON_MSG_TAIL = 8320
 const JSON_LEVELS = 8448
 const INPUT = 65536
+const NEEDLE_TABLE = 5 << 20
+const NEEDLE_MASKS = NEEDLE_TABLE + (640 << 10)
+const NEEDLE_TEXT = NEEDLE_MASKS + (8 << 10)
 
 /** Upper-case level words the timestamped format writes (levelAt gives each its level). */
 const LEVEL_WORDS = ['INFO', 'INFORMATION', 'INF', 'DEBUG', 'DBG', 'DPANIC', 'WARN', 'WARNING', 'WRN', 'ERROR', 'ERR', 'EMERG', 'EMERGENCY', 'TRACE', 'FATAL', 'CRITICAL', 'CRIT', 'NOTICE', 'SEVERE', 'ALERT', 'PANIC', 'VERBOSE']
@@ -72,6 +76,7 @@ export interface FastScanner {
 }
 
 let instance: FastScanner | null | undefined
+let wasmExports: Exports | null = null
 
 /** The module's file: beside the bundle (dist/), or dist/ seen from dist/logs/ or src/logs/. */
 function wasmFile(): string | null {
@@ -91,7 +96,8 @@ export function fastScanner(): FastScanner | null {
   try {
     const mod = new WebAssembly.Module(readFileSync(file))
     const inst = new WebAssembly.Instance(mod, { env: { abort: () => {} } })
-    instance = wrap(inst.exports as unknown as Exports)
+    wasmExports = inst.exports as unknown as Exports
+    instance = wrap(wasmExports)
   } catch {
     // no SIMD here, or a damaged file: JavaScript reads everything
   }
@@ -116,7 +122,7 @@ function wrap(ex: Exports): FastScanner {
   }
   i32[(SETTINGS + 48) >> 2] = n
   // room for a block and the 16 bytes a vector load may read past its end
-  const room = mem.length - INPUT - 64
+  const room = NEEDLE_TABLE - INPUT - 64
   let len = 0
   let key = ''
   const run: RunCounts = { lines: 0, slots: new Int32Array(7), filtered: 0, first: NaN, last: NaN, lastRead: NaN, http: new Int32Array(4) }
@@ -190,4 +196,23 @@ function wrap(ex: Exports): FastScanner {
     }
     return next
   }
+}
+
+/**
+ * The known-error automaton of known-errors.ts run in WebAssembly (assembly/scan.ts needles): its
+ * table and masks copied in once; each text is written there as UTF-8 (bytes of 128 or more
+ * restart it as a non-ASCII character does in JavaScript) and read as two halves at once. Null
+ * when the module is not there or the table does not fit; texts too long for its room answer null.
+ */
+export function wasmAutomaton(step: Int32Array, masks: Int32Array, longest: number): ((text: string) => number | null) | null {
+  if (fastScanner() === null || wasmExports === null) return null
+  const ex = wasmExports
+  if (step.length * 4 > NEEDLE_MASKS - NEEDLE_TABLE || masks.length * 4 > NEEDLE_TEXT - NEEDLE_MASKS) return null
+  new Int32Array(ex.memory.buffer, NEEDLE_TABLE, step.length).set(step)
+  new Int32Array(ex.memory.buffer, NEEDLE_MASKS, masks.length).set(masks)
+  const room = ex.memory.buffer.byteLength - NEEDLE_TEXT
+  const text = new Uint8Array(ex.memory.buffer, NEEDLE_TEXT, room)
+  const utf8 = new TextEncoder()
+  // (a UTF-16 unit is at most 3 bytes of UTF-8)
+  return (s: string) => (s.length * 3 > room ? null : ex.needles(utf8.encodeInto(s, text).written, longest))
 }
