@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseException, PY_FRAME_CACHE_MAX, pyFrameCacheSize, SHORT_PATH_CACHE_MAX, shortPath, shortPathCacheSize, shortPathUncached } from './exceptions.js'
+import { parseException, PY_FRAME_CACHE_MAX, pyFrameCacheSize, SHORT_PATH_CACHE_MAX, shortPath, shortPathCacheSize, shortPathUncached, stackLineCacheSize } from './exceptions.js'
 
 describe('shortPath cache', () => {
   const paths = ['/app/app/billing/money.py', 'file:///srv/app/src/index.js', 'C:\\app\\src\\x.ts', 'x.py', '', '/a//b/', 'node:internal/process/task_queues']
@@ -38,6 +38,29 @@ describe('Python frame lines, read once', () => {
     for (let i = 0; i < PY_FRAME_CACHE_MAX * 2; i++) {
       expect(parseException(tb(i))?.frames[2]).toEqual({ file: `/app/app/m${i}.py`, func: `f${i}`, line: i, library: false })
       expect(pyFrameCacheSize()).toBeLessThanOrEqual(PY_FRAME_CACHE_MAX)
+    }
+  })
+})
+
+describe('Node and Java stack lines, read once', () => {
+  const node = (i: number) => [`TypeError: bad ${i}`, `    at f${i} (/app/src/m${i}.js:${i}:2)`, '    at async g (node:internal/process/task_queues:95:5)', '    at h (<anonymous>)'].join('\n')
+  const java = ['java.lang.IllegalStateException: x', '\tat com.app.Svc.run(Svc.java:42)', '\t... 12 more', 'Caused by: java.io.IOException: disk', '\tat java.base/java.io.File.open(File.java:7)'].join('\n')
+  it('a stack seen again parses the same', () => {
+    const first = parseException(node(1))
+    expect(first?.frames).toEqual([
+      { file: '/app/src/m1.js', func: 'f1', line: 1, library: false },
+      { file: 'node:internal/process/task_queues', func: 'g', line: 95, library: true },
+      { file: '<anonymous>', func: 'h', library: true },
+    ])
+    expect(parseException(node(1))).toEqual(first)
+    const j = parseException(java)
+    expect(j).toMatchObject({ type: 'java.lang.IllegalStateException', chain: ['java.io.IOException'], frames: [{ file: 'com.app.Svc', func: 'run', line: 42, library: false }] })
+    expect(parseException(java)).toEqual(j)
+  })
+  it('stays bounded however many distinct frame lines it sees', () => {
+    for (let i = 0; i < PY_FRAME_CACHE_MAX * 2; i++) {
+      expect(parseException(node(i))?.frames[0]).toEqual({ file: `/app/src/m${i}.js`, func: `f${i}`, line: i, library: false })
+      expect(stackLineCacheSize()).toBeLessThanOrEqual(PY_FRAME_CACHE_MAX)
     }
   })
 })

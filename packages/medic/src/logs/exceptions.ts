@@ -122,28 +122,52 @@ function parsePython(lines: string[]): ExceptionInfo | undefined {
   return last
 }
 
+/** A Java "... 12 more" line: no frame, nothing else either. */
+const OMITTED: Frame = { file: '', func: '', library: true }
+// Node and Java frame lines recur like Python's: each read once (bounded: emptied when full)
+const stackLines = new Map<string, Frame | null>()
+
+/** The frame a Node or Java stack line names, OMITTED for "... N more", else null. */
+function stackLine(line: string): Frame | null {
+  // every form starts with white space (an ASCII character that is not one: none of them)
+  const c0 = line.charCodeAt(0)
+  if (c0 < 128 && c0 !== 32 && c0 !== 9 && !(c0 >= 10 && c0 <= 13)) return null
+  let f = stackLines.get(line)
+  if (f !== undefined) return f
+  // a copy (the key, and the frame's strings cut from it): see detach.ts
+  const own = detached(line)
+  f = stackLineUncached(own)
+  if (stackLines.size >= PY_FRAME_CACHE_MAX) stackLines.clear()
+  stackLines.set(own, f)
+  return f
+}
+
+/** Node and Java stack lines remembered now (for tests). */
+export const stackLineCacheSize = (): number => stackLines.size
+
+function stackLineUncached(line: string): Frame | null {
+  const j = RE_JAVA_FRAME.exec(line)
+  if (j && !/\.(?:js|mjs|cjs|ts):\d+/.test(j[3])) return { file: j[1], func: j[2], line: +(/:(\d+)/.exec(j[3])?.[1] ?? 0) || undefined, library: JAVA_LIB.test(j[1] + '.') }
+  const n = RE_JS_FRAME.exec(line)
+  if (n) return { file: n[2], func: n[1] ?? '<anonymous>', line: +n[3], library: JS_LIB.test(n[2]) }
+  const n2 = RE_JS_FRAME_NOLOC.exec(line)
+  if (n2) return { file: n2[2], func: n2[1], library: true }
+  if (/^\s+\.\.\. \d+ (?:more|common frames omitted)/.test(line)) return OMITTED
+  return null
+}
+
 function parseJsJava(lines: string[]): ExceptionInfo | undefined {
   const excs: ExceptionInfo[] = []
   let cur: ExceptionInfo | null = null
   for (const raw of lines) {
     const line = noCR(raw)
     if (cur) {
-      const j = RE_JAVA_FRAME.exec(line)
-      if (j && !/\.(?:js|mjs|cjs|ts):\d+/.test(j[3])) {
-        cur.frames.push({ file: j[1], func: j[2], line: +(/:(\d+)/.exec(j[3])?.[1] ?? 0) || undefined, library: JAVA_LIB.test(j[1] + '.') })
+      const f = stackLine(line)
+      if (f === OMITTED) continue
+      if (f !== null) {
+        cur.frames.push(f)
         continue
       }
-      const n = RE_JS_FRAME.exec(line)
-      if (n) {
-        cur.frames.push({ file: n[2], func: n[1] ?? '<anonymous>', line: +n[3], library: JS_LIB.test(n[2]) })
-        continue
-      }
-      const n2 = RE_JS_FRAME_NOLOC.exec(line)
-      if (n2) {
-        cur.frames.push({ file: n2[2], func: n2[1], library: true })
-        continue
-      }
-      if (/^\s+\.\.\. \d+ (?:more|common frames omitted)/.test(line)) continue
     }
     const trimmed = line.replace(/^\s*(?:Caused by:|\[cause\]:)\s*/, '')
     const isCause = trimmed !== line && trimmed.length > 0
