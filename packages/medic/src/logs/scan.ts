@@ -76,6 +76,8 @@ export interface ScanTally {
   filtered: number
   /** Distinct details kept per known error (see knownKey); more fold into one `…` entry. */
   details?: Map<string, number>
+  /** knownKey's answers by known error and detail. */
+  keys?: Map<string, Map<string, { key: string; detail: string }>>
 }
 
 /** Details a known error keeps one by one ("127.0.0.1:6379"…); the rest are counted together. */
@@ -86,15 +88,25 @@ export const MAX_KNOWN_DETAILS = 20
  * MAX_KNOWN_DETAILS, else the shared `…` entry (a log of random hosts must not make an entry a line).
  */
 export function knownKey(tally: ScanTally, specId: string, detail: string): { key: string; detail: string } {
+  // the answer for a detail seen before (its own entry, or `…` once folded: neither changes)
+  const byDetail = (tally.keys ??= new Map()).get(specId)
+  const seen = byDetail?.get(detail)
+  if (seen !== undefined) return seen
   const key = `${specId}|${detail}`
-  if (tally.known.has(key)) return { key, detail }
-  const details = (tally.details ??= new Map())
-  const n = details.get(specId) ?? 0
-  if (n < MAX_KNOWN_DETAILS) {
-    details.set(specId, n + 1)
-    return { key, detail }
+  let out: { key: string; detail: string }
+  if (tally.known.has(key)) out = { key, detail }
+  else {
+    const details = (tally.details ??= new Map())
+    const n = details.get(specId) ?? 0
+    if (n < MAX_KNOWN_DETAILS) {
+      details.set(specId, n + 1)
+      out = { key, detail }
+    } else out = { key: `${specId}|…`, detail: '…' }
   }
-  return { key: `${specId}|…`, detail: '…' }
+  // (bounded: details past the first thousand of an error are worked out each time)
+  if (byDetail === undefined) tally.keys.set(specId, new Map([[detached(detail), out]]))
+  else if (byDetail.size < 1000) byDetail.set(detached(detail), out)
+  return out
 }
 
 /** Where an event at or above the grouping level goes (with the known error it matched, if any). */

@@ -88,6 +88,18 @@ for (const list of [TIME_KEYS, LEVEL_KEYS, MESSAGE_KEYS, SERVICE_KEYS, TRACE_KEY
 function planOf(o: Record<string, unknown>): KeyPlan {
   const own = Object.keys(o)
   if (own.length > 64) return FULL_PLAN
+  // a logger writes a few shapes over and over: the last ones compare key by key (property names
+  // are the same strings each time, so each comparison is one check) before any join and lookup
+  for (let i = 0; i < recent.length; i++) if (sameKeys(recent[i].own, own)) return recent[i]
+  const plan = planOfShape(own)
+  recent.unshift(plan)
+  if (recent.length > RECENT_PLANS) recent.pop()
+  return plan
+}
+const RECENT_PLANS = 4
+const recent: KeyPlan[] = []
+
+function planOfShape(own: string[]): KeyPlan {
   const shape = own.join('\u0000')
   let plan = PLANS.get(shape)
   // the joined names identify the shape unless a name holds the separator: compare them to be sure
