@@ -7,7 +7,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { Grouper } from './aggregate.js'
 import { Drain, mergeVariableWords, templateOf } from './drain.js'
-import { maskMessage, maskToken, maskTokens, WILDCARD } from './mask.js'
+import { maskMessage, maskToken, maskTokens, WILDCARD, wordCacheSize } from './mask.js'
 import { newEvent } from './parse/parser.js'
 
 /** Group ids of messages, in order, the way `medic logs` groups them. */
@@ -75,6 +75,20 @@ describe('masking', () => {
     )
     // and the tokens that keep a part still do, beside such values
     expect(maskMessage('retry=3 after 250ms (id 7f3a) attempt:2 wait....5 -12 [42] v1.2')).toBe('retry=<*> after <*> (id <*> attempt:<*> wait..<*> <*>')
+  })
+
+  it('remembers words without cutting them out, the same answers first and again, bounded', () => {
+    const msg = 'opened com.app.Main for GET /api/x in 5 ms from mail.example.com (file.pdf) Jan'
+    const first = maskMessage(msg)
+    expect(maskMessage(msg)).toBe(first)
+    expect(first).toBe('opened <*> for GET /api/x in <*> from <*> (file.pdf) <*>')
+    // many distinct words (hash collisions and a full table included): answers stay right
+    for (let i = 0; i < 50_000; i++) {
+      const w = `w${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + ((i / 26) | 0) % 26)}${String.fromCharCode(97 + ((i / 676) | 0) % 26)}x`
+      expect(maskMessage(`user ${w} logged in`)).toBe(`user ${w} logged in`)
+      expect(wordCacheSize()).toBeLessThanOrEqual(20_000)
+    }
+    expect(maskMessage(msg)).toBe(first)
   })
 
   it('a backslash-escaped space does not split a token', () => {

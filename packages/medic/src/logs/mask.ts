@@ -99,31 +99,68 @@ interface WordInfo {
   cls: boolean
   num: boolean
 }
+interface WordEntry extends WordInfo {
+  word: string
+}
 // Words repeat from message to message: each is classified once (the host, file and class-name
-// regexes are the costly part), until the cache is cleared at WORD_LIMIT entries.
-const WORDS = new Map<string, WordInfo>()
+// regexes are the costly part), until the cache is emptied at WORD_LIMIT entries. A word is found
+// by a hash taken while its token is read and its characters compared in place, so a word seen
+// before is never cut out of its message (the slice and a Map's hash of it cost more than the
+// rest of the masking).
 const WORD_LIMIT = 20_000
+const WORD_SLOTS = 1 << 15
+const wordHashes = new Int32Array(WORD_SLOTS)
+const wordEntries: (WordEntry | undefined)[] = new Array<WordEntry | undefined>(WORD_SLOTS).fill(undefined)
+let wordCount = 0
 
-function wordInfo(t: string): WordInfo {
-  let w = WORDS.get(t)
-  if (w !== undefined) return w
-  // the cache keeps its key and the word it answers with: copies (see detach.ts)
-  const key = detached(t)
+/** The word s[a, b) (no digit in it), whose hash is h (see maskTokens). */
+function wordAt(s: string, a: number, b: number, h: number): WordInfo {
+  const n = b - a
+  let slot = h & (WORD_SLOTS - 1)
+  for (;;) {
+    const e = wordEntries[slot]
+    if (e === undefined) break
+    if (wordHashes[slot] === h && e.word.length === n && sameAt(e.word, s, a)) return e
+    slot = (slot + 1) & (WORD_SLOTS - 1)
+  }
+  const w = classify(s.slice(a, b))
+  if (wordCount >= WORD_LIMIT) {
+    wordEntries.fill(undefined)
+    wordCount = 0
+    slot = h & (WORD_SLOTS - 1)
+  }
+  wordEntries[slot] = w
+  wordHashes[slot] = h
+  wordCount++
+  return w
+}
+
+/** Does s hold `word` at a? */
+function sameAt(word: string, s: string, a: number): boolean {
+  for (let k = 0; k < word.length; k++) if (word.charCodeAt(k) !== s.charCodeAt(a + k)) return false
+  return true
+}
+
+/** What a word masks to, and the tests the rules around it read. */
+function classify(t: string): WordEntry {
+  // the cache keeps the word and what it answers with: copies (see detach.ts)
+  const word = detached(t)
   const masked = maskToken(t)
-  const m = masked === t ? key : detached(masked)
+  const m = masked === t ? word : detached(masked)
   const c = t.charCodeAt(0)
   const kept = m !== WILDCARD
-  w = {
+  return {
+    word,
     m,
     path: kept && (c === 47 ? t.length > 1 : t.indexOf('/', 1) > 0 && t.indexOf('=') < 0),
     unit: kept && RE_UNIT.test(t),
     cls: kept && c >= 97 && c <= 122 && t.indexOf('.') > 0 && RE_CLASS_NAME.test(t) && !RE_THROWABLE.test(t),
     num: isNumberLike(t),
   }
-  if (WORDS.size >= WORD_LIMIT) WORDS.clear()
-  WORDS.set(key, w)
-  return w
 }
+
+/** Words remembered now (for tests). */
+export const wordCacheSize = (): number => wordCount
 
 /** The masked tokens of a message (whitespace-separated, at most 80; the rest folds into one wildcard). */
 export function maskTokens(message: string): string[] {
@@ -144,11 +181,14 @@ export function maskTokens(message: string): string[] {
     let digit = false
     // an = : or . before the first digit (where maskToken may keep a key or a word)
     let keyish = false
+    // the token's hash, for wordAt
+    let h = 0
     // to the next separator (a space after a backslash is part of the token)
     for (;;) {
       if (c < 128 && SEP[c] === 1 && !(c === 32 && s.charCodeAt(i - 1) === 92)) break
       if (c >= 48 && c <= 57) digit = true
       else if (!digit && (c === 61 || c === 58 || c === 46)) keyish = true
+      h = (Math.imul(h, 31) + c) | 0
       if (++i >= len) break
       c = s.charCodeAt(i)
     }
@@ -165,10 +205,11 @@ export function maskTokens(message: string): string[] {
       out.push(WILDCARD)
       continue
     }
-    const t = s.slice(start, i)
     let m: string
     if (!digit) {
-      const w = wordInfo(t)
+      h ^= h >>> 15
+      h = Math.imul(h, 0x2c1b3c6d)
+      const w = wordAt(s, start, i, h ^ (h >>> 12))
       m = w.m
       if (m !== WILDCARD && n > 0) {
         // a path is a variable ("adding path spec: /ws/*", "com.app/.ui.Main"), except the route
@@ -181,6 +222,7 @@ export function maskTokens(message: string): string[] {
       }
       prevNumber = m === WILDCARD && w.num
     } else {
+      const t = s.slice(start, i)
       m = maskToken(t)
       if (m !== WILDCARD && n > 0) {
         const c0 = t.charCodeAt(0)
