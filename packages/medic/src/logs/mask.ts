@@ -101,6 +101,8 @@ interface WordInfo {
 }
 interface WordEntry extends WordInfo {
   word: string
+  /** The word's UTF-16 code units (compared with a message's, see unitsOf). */
+  units: Uint16Array
 }
 // Words repeat from message to message: each is classified once (the host, file and class-name
 // regexes are the costly part), until the cache is emptied at WORD_LIMIT entries. A word is found
@@ -113,17 +115,17 @@ const wordHashes = new Int32Array(WORD_SLOTS)
 const wordEntries: (WordEntry | undefined)[] = new Array<WordEntry | undefined>(WORD_SLOTS).fill(undefined)
 let wordCount = 0
 
-/** The word s[a, b) (no digit in it), whose hash is h (see maskTokens). */
-function wordAt(s: string, a: number, b: number, h: number): WordInfo {
+/** The word s[a, b) (no digit in it; `u`: the code units of s), whose hash is h (see maskTokens). */
+function wordAt(s: string, u: Uint16Array, a: number, b: number, h: number): WordInfo {
   const n = b - a
   let slot = h & (WORD_SLOTS - 1)
   for (;;) {
     const e = wordEntries[slot]
     if (e === undefined) break
-    if (wordHashes[slot] === h && e.word.length === n && sameAt(e.word, s, a)) return e
+    if (wordHashes[slot] === h && e.units.length === n && sameAt(e.units, u, a)) return e
     slot = (slot + 1) & (WORD_SLOTS - 1)
   }
-  const w = classify(s.slice(a, b))
+  const w = classify(s.slice(a, b), u.slice(a, b))
   if (wordCount >= WORD_LIMIT) {
     wordEntries.fill(undefined)
     wordCount = 0
@@ -135,14 +137,14 @@ function wordAt(s: string, a: number, b: number, h: number): WordInfo {
   return w
 }
 
-/** Does s hold `word` at a? */
-function sameAt(word: string, s: string, a: number): boolean {
-  for (let k = 0; k < word.length; k++) if (word.charCodeAt(k) !== s.charCodeAt(a + k)) return false
+/** Do the units at a hold `word`? */
+function sameAt(word: Uint16Array, u: Uint16Array, a: number): boolean {
+  for (let k = 0; k < word.length; k++) if (word[k] !== u[a + k]) return false
   return true
 }
 
 /** What a word masks to, and the tests the rules around it read. */
-function classify(t: string): WordEntry {
+function classify(t: string, units: Uint16Array): WordEntry {
   // the cache keeps the word and what it answers with: copies (see detach.ts)
   const word = detached(t)
   const masked = maskToken(t)
@@ -151,6 +153,7 @@ function classify(t: string): WordEntry {
   const kept = m !== WILDCARD
   return {
     word,
+    units,
     m,
     path: kept && (c === 47 ? t.length > 1 : t.indexOf('/', 1) > 0 && t.indexOf('=') < 0),
     unit: kept && RE_UNIT.test(t),
@@ -162,6 +165,19 @@ function classify(t: string): WordEntry {
 /** Words remembered now (for tests). */
 export const wordCacheSize = (): number => wordCount
 
+// A message's UTF-16 code units, copied out in one native call: a load from a typed array each,
+// where charCodeAt checks the string's representation at every character.
+let unitBytes = Buffer.alloc(1 << 16)
+let units = new Uint16Array(unitBytes.buffer, unitBytes.byteOffset, unitBytes.length >> 1)
+function unitsOf(s: string): Uint16Array {
+  if (s.length > units.length) {
+    unitBytes = Buffer.alloc(2 << (32 - Math.clz32(s.length)))
+    units = new Uint16Array(unitBytes.buffer, unitBytes.byteOffset, unitBytes.length >> 1)
+  }
+  unitBytes.write(s, 0, 'utf16le')
+  return units
+}
+
 /** The masked tokens of a message (whitespace-separated, at most 80; the rest folds into one wildcard). */
 export function maskTokens(message: string): string[] {
   let s = message
@@ -169,12 +185,13 @@ export function maskTokens(message: string): string[] {
   const out: string[] = []
   let i = 0
   const len = s.length
+  const u = unitsOf(s)
   prevNumber = false
   while (i < len) {
-    let c = s.charCodeAt(i)
+    let c = u[i]
     while (c < 128 && SEP[c] === 1) {
       if (++i >= len) break
-      c = s.charCodeAt(i)
+      c = u[i]
     }
     if (i >= len) break
     const start = i
@@ -185,12 +202,12 @@ export function maskTokens(message: string): string[] {
     let h = 0
     // to the next separator (a space after a backslash is part of the token)
     for (;;) {
-      if (c < 128 && SEP[c] === 1 && !(c === 32 && s.charCodeAt(i - 1) === 92)) break
+      if (c < 128 && SEP[c] === 1 && !(c === 32 && u[i - 1] === 92)) break
       if (c >= 48 && c <= 57) digit = true
       else if (!digit && (c === 61 || c === 58 || c === 46)) keyish = true
       h = (Math.imul(h, 31) + c) | 0
       if (++i >= len) break
-      c = s.charCodeAt(i)
+      c = u[i]
     }
     if (out.length === MAX_TOKENS) {
       out.push(WILDCARD)
@@ -209,7 +226,7 @@ export function maskTokens(message: string): string[] {
     if (!digit) {
       h ^= h >>> 15
       h = Math.imul(h, 0x2c1b3c6d)
-      const w = wordAt(s, start, i, h ^ (h >>> 12))
+      const w = wordAt(s, u, start, i, h ^ (h >>> 12))
       m = w.m
       if (m !== WILDCARD && n > 0) {
         // a path is a variable ("adding path spec: /ws/*", "com.app/.ui.Main"), except the route
