@@ -101,8 +101,8 @@ interface WordInfo {
 }
 interface WordEntry extends WordInfo {
   word: string
-  /** The word's UTF-16 code units (compared with a message's, see unitsOf). */
-  units: Uint16Array
+  /** Where the word's UTF-16 code units are in wordUnits (compared with a message's, see unitsOf). */
+  at: number
 }
 // Words repeat from message to message: each is classified once (the host, file and class-name
 // regexes are the costly part), until the cache is emptied at WORD_LIMIT entries. A word is found
@@ -114,6 +114,9 @@ const WORD_SLOTS = 1 << 15
 const wordHashes = new Int32Array(WORD_SLOTS)
 const wordEntries: (WordEntry | undefined)[] = new Array<WordEntry | undefined>(WORD_SLOTS).fill(undefined)
 let wordCount = 0
+// the remembered words' code units, one after another (one array, not one per word)
+let wordUnits = new Uint16Array(1 << 17)
+let wordUnitsUsed = 0
 
 /** The word s[a, b) (no digit in it; `u`: the code units of s), whose hash is h (see maskTokens). */
 function wordAt(s: string, u: Uint16Array, a: number, b: number, h: number): WordInfo {
@@ -122,29 +125,37 @@ function wordAt(s: string, u: Uint16Array, a: number, b: number, h: number): Wor
   for (;;) {
     const e = wordEntries[slot]
     if (e === undefined) break
-    if (wordHashes[slot] === h && e.units.length === n && sameAt(e.units, u, a)) return e
+    if (wordHashes[slot] === h && e.word.length === n && sameAt(e.at, u, a, n)) return e
     slot = (slot + 1) & (WORD_SLOTS - 1)
   }
-  const w = classify(s.slice(a, b), u.slice(a, b))
   if (wordCount >= WORD_LIMIT) {
     wordEntries.fill(undefined)
     wordCount = 0
+    wordUnitsUsed = 0
     slot = h & (WORD_SLOTS - 1)
   }
+  if (wordUnitsUsed + n > wordUnits.length) {
+    const more = new Uint16Array(Math.max(wordUnits.length * 2, wordUnitsUsed + n))
+    more.set(wordUnits.subarray(0, wordUnitsUsed))
+    wordUnits = more
+  }
+  wordUnits.set(u.subarray(a, b), wordUnitsUsed)
+  const w = classify(s.slice(a, b), wordUnitsUsed)
+  wordUnitsUsed += n
   wordEntries[slot] = w
   wordHashes[slot] = h
   wordCount++
   return w
 }
 
-/** Do the units at a hold `word`? */
-function sameAt(word: Uint16Array, u: Uint16Array, a: number): boolean {
-  for (let k = 0; k < word.length; k++) if (word[k] !== u[a + k]) return false
+/** Do the n units at a equal the remembered ones at `at`? */
+function sameAt(at: number, u: Uint16Array, a: number, n: number): boolean {
+  for (let k = 0; k < n; k++) if (wordUnits[at + k] !== u[a + k]) return false
   return true
 }
 
 /** What a word masks to, and the tests the rules around it read. */
-function classify(t: string, units: Uint16Array): WordEntry {
+function classify(t: string, at: number): WordEntry {
   // the cache keeps the word and what it answers with: copies (see detach.ts)
   const word = detached(t)
   const masked = maskToken(t)
@@ -153,7 +164,7 @@ function classify(t: string, units: Uint16Array): WordEntry {
   const kept = m !== WILDCARD
   return {
     word,
-    units,
+    at,
     m,
     path: kept && (c === 47 ? t.length > 1 : t.indexOf('/', 1) > 0 && t.indexOf('=') < 0),
     unit: kept && RE_UNIT.test(t),
