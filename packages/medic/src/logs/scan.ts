@@ -344,7 +344,7 @@ export function scanSource(
       n++
       lineNo++
       if (b > a) {
-        const lvl = p.scanAt ? p.scanAt(text, a, b) : p.isStartAt!(text, a) ? p.quickAt!(text, a, b) : -2
+        const lvl = p.scanAt ? p.scanAt(text, a, b, groupLevel) : p.isStartAt!(text, a) ? p.quickAt!(text, a, b, groupLevel) : -2
         // read now: flushing the record before may parse another line into `quick`
         const qTs = quick.ts
         const qMsg = quick.msg

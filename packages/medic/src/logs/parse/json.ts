@@ -37,7 +37,7 @@ export function jsonParser(sample: string[] = []): RecordParser {
   const timeCodes = codesOf(timeNeedle)
 
   /** Level and time of the line text[start..end) by indexOf on the learned key names. */
-  function quickAt(text: string, start: number, end: number): number {
+  function quickAt(text: string, start: number, end: number, above = Infinity): number {
     if (text.charCodeAt(start) !== 123) return -1
     // loggers write their keys in a fixed order: try the level as the first key before searching
     const i = startsAt(text, start + 1, levelCodes) ? start + 1 : text.indexOf(levelNeedle, start)
@@ -64,6 +64,8 @@ export function jsonParser(sample: string[] = []): RecordParser {
     if (level === 0) return -1
     quick.ts = NaN
     quick.msg = -1
+    // (a record the caller parses in full: its message and time are read there)
+    if (level >= above) return level
     if (msgNeedle) {
       // the first `"msg":"` = the first `msg":"` with a quote before it; a search led by the key's first
       // letter skips far fewer false starts than one led by `"`, which JSON is full of
@@ -124,7 +126,7 @@ export function jsonParser(sample: string[] = []): RecordParser {
     quickAt: levelNeedle ? quickAt : undefined,
     // a '{' line always starts a record (never indented, never a stack phrase)
     isStartAt: (text: string, start: number) => text.charCodeAt(start) === 123,
-    scanAt: levelNeedle ? (text: string, start: number, end: number) => (text.charCodeAt(start) === 123 ? quickAt(text, start, end) : -2) : undefined,
+    scanAt: levelNeedle ? (text: string, start: number, end: number, above?: number) => (text.charCodeAt(start) === 123 ? quickAt(text, start, end, above) : -2) : undefined,
     jsonLayout: levelNeedle && timeNeedle ? { levelKey: levelNeedle, timeKey: timeNeedle, msgTail: msgNeedle ? msgTail : '', levelOf: (n: number) => levelValue(n, levelKey) } : undefined,
   }
 }

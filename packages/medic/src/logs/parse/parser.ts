@@ -22,11 +22,15 @@ export interface RecordParser {
    * Block fast path: the same as `quick` for the line text[start..end) of a decoded chunk, without
    * slicing it out. Only for formats where `isStartAt` alone decides record starts.
    */
-  quickAt?(text: string, start: number, end: number): number
+  quickAt?(text: string, start: number, end: number, above?: number): number
   /** `isStart` at an offset of a chunk; present when every start line begins a new record. */
   isStartAt?(text: string, start: number): boolean
-  /** isStartAt and quickAt in one: -2 not a record start, -1 a start that needs a full parse, else the level. */
-  scanAt?(text: string, start: number, end: number): number
+  /**
+   * isStartAt and quickAt in one: -2 not a record start, -1 a start that needs a full parse, else
+   * the level. `above` (both): a level at or above it is all the caller reads (`quick` may be left
+   * unset then).
+   */
+  scanAt?(text: string, start: number, end: number, above?: number): number
   /**
    * Where a record of this format carries an HTTP status the fast path must not drop: in a
    * request line (`"GET /x HTTP/1.1" 503`, read by the fast path itself), or under a status key
