@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseException, PY_FRAME_CACHE_MAX, pyFrameCacheSize, SHORT_PATH_CACHE_MAX, shortPath, shortPathCacheSize, shortPathUncached, stackLineCacheSize } from './exceptions.js'
+import { parseException, FRAME_LINE_CACHE_MAX, pyFrameCacheSize, SHORT_PATH_CACHE_MAX, shortPath, shortPathCacheSize, shortPathUncached, stackLineCacheSize } from './exceptions.js'
 
 describe('shortPath cache', () => {
   const paths = ['/app/app/billing/money.py', 'file:///srv/app/src/index.js', 'C:\\app\\src\\x.ts', 'x.py', '', '/a//b/', 'node:internal/process/task_queues']
@@ -35,9 +35,9 @@ describe('Python frame lines, read once', () => {
     }
   })
   it('stays bounded however many distinct frame lines it sees', () => {
-    for (let i = 0; i < PY_FRAME_CACHE_MAX * 2; i++) {
+    for (let i = 0; i < FRAME_LINE_CACHE_MAX * 2; i++) {
       expect(parseException(tb(i))?.frames[2]).toEqual({ file: `/app/app/m${i}.py`, func: `f${i}`, line: i, library: false })
-      expect(pyFrameCacheSize()).toBeLessThanOrEqual(PY_FRAME_CACHE_MAX)
+      expect(pyFrameCacheSize()).toBeLessThanOrEqual(FRAME_LINE_CACHE_MAX)
     }
   })
 })
@@ -58,9 +58,9 @@ describe('Node and Java stack lines, read once', () => {
     expect(parseException(java)).toEqual(j)
   })
   it('stays bounded however many distinct frame lines it sees', () => {
-    for (let i = 0; i < PY_FRAME_CACHE_MAX * 2; i++) {
+    for (let i = 0; i < FRAME_LINE_CACHE_MAX * 2; i++) {
       expect(parseException(node(i))?.frames[0]).toEqual({ file: `/app/src/m${i}.js`, func: `f${i}`, line: i, library: false })
-      expect(stackLineCacheSize()).toBeLessThanOrEqual(PY_FRAME_CACHE_MAX)
+      expect(stackLineCacheSize()).toBeLessThanOrEqual(FRAME_LINE_CACHE_MAX)
     }
   })
 })

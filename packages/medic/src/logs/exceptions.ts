@@ -47,18 +47,34 @@ export function shortPathUncached(p: string): string {
   return parts.slice(-2).join('/')
 }
 
-// Every grouped exception labels its top frames, and the same few files recur: remember them
-// (bounded: emptied when full).
-export const SHORT_PATH_CACHE_MAX = 2048
-const shortPaths = new Map<string, string>()
-export function shortPath(p: string): string {
-  let s = shortPaths.get(p)
-  if (s === undefined) {
-    if (shortPaths.size >= SHORT_PATH_CACHE_MAX) shortPaths.clear()
-    shortPaths.set(p, (s = shortPathUncached(p)))
+/**
+ * `f` with its answers remembered per text (bounded: emptied when full; `f` never answers
+ * undefined). The key kept is a copy, and `f` reads that copy, so nothing it returns is cut from
+ * the caller's text (see detach.ts).
+ */
+function remembered<T>(max: number, f: (text: string) => T): { get(text: string): T; readonly size: number } {
+  const seen = new Map<string, T>()
+  return {
+    get(text) {
+      let v = seen.get(text)
+      if (v === undefined) {
+        const own = detached(text)
+        v = f(own)
+        if (seen.size >= max) seen.clear()
+        seen.set(own, v)
+      }
+      return v
+    },
+    get size() {
+      return seen.size
+    },
   }
-  return s
 }
+
+// Every grouped exception labels its top frames, and the same few files recur.
+export const SHORT_PATH_CACHE_MAX = 2048
+const shortPaths = remembered(SHORT_PATH_CACHE_MAX, shortPathUncached)
+export const shortPath = (p: string): string => shortPaths.get(p)
 /** Paths remembered now (for tests). */
 export const shortPathCacheSize = (): number => shortPaths.size
 
@@ -73,22 +89,14 @@ export function parseException(stack: string): ExceptionInfo | undefined {
 /** The line without a final \r. */
 const noCR = (s: string): string => (s.charCodeAt(s.length - 1) === 13 ? s.slice(0, -1) : s)
 
-// The same code paths fail again and again: each frame line is read once (bounded: emptied when
-// full). Frames are never changed once made, so events share them.
-export const PY_FRAME_CACHE_MAX = 4096
-const pyFrames = new Map<string, Frame | null>()
-function pyFrame(line: string): Frame | null {
-  let f = pyFrames.get(line)
-  if (f !== undefined) return f
-  // a copy (the key, and the frame's strings cut from it): see detach.ts
-  const own = detached(line)
-  const m = RE_PY_FRAME.exec(own)
-  f = m ? { file: m[1], func: m[3] ?? '?', line: +m[2], library: PY_LIB.test(m[1]) } : null
-  if (pyFrames.size >= PY_FRAME_CACHE_MAX) pyFrames.clear()
-  pyFrames.set(own, f)
-  return f
-}
-/** Frame lines remembered now (for tests). */
+// The same code paths fail again and again: each frame line (Python, Node, Java) is read once.
+// Frames are never changed once made, so events share them.
+export const FRAME_LINE_CACHE_MAX = 4096
+const pyFrames = remembered(FRAME_LINE_CACHE_MAX, (line): Frame | null => {
+  const m = RE_PY_FRAME.exec(line)
+  return m ? { file: m[1], func: m[3] ?? '?', line: +m[2], library: PY_LIB.test(m[1]) } : null
+})
+/** Python frame lines remembered now (for tests). */
 export const pyFrameCacheSize = (): number => pyFrames.size
 
 function parsePython(lines: string[]): ExceptionInfo | undefined {
@@ -102,7 +110,7 @@ function parsePython(lines: string[]): ExceptionInfo | undefined {
     }
     if (frames === null) continue
     // (RE_PY_FRAME needs `File "` after leading white space)
-    const f = line.indexOf('File "') > 0 ? pyFrame(line) : null
+    const f = line.indexOf('File "') > 0 ? pyFrames.get(line) : null
     if (f) {
       frames.push(f)
       continue
@@ -124,22 +132,14 @@ function parsePython(lines: string[]): ExceptionInfo | undefined {
 
 /** A Java "... 12 more" line: no frame, nothing else either. */
 const OMITTED: Frame = { file: '', func: '', library: true }
-// Node and Java frame lines recur like Python's: each read once (bounded: emptied when full)
-const stackLines = new Map<string, Frame | null>()
+const stackLines = remembered(FRAME_LINE_CACHE_MAX, stackLineUncached)
 
 /** The frame a Node or Java stack line names, OMITTED for "... N more", else null. */
 function stackLine(line: string): Frame | null {
   // every form starts with white space (an ASCII character that is not one: none of them)
   const c0 = line.charCodeAt(0)
   if (c0 < 128 && c0 !== 32 && c0 !== 9 && !(c0 >= 10 && c0 <= 13)) return null
-  let f = stackLines.get(line)
-  if (f !== undefined) return f
-  // a copy (the key, and the frame's strings cut from it): see detach.ts
-  const own = detached(line)
-  f = stackLineUncached(own)
-  if (stackLines.size >= PY_FRAME_CACHE_MAX) stackLines.clear()
-  stackLines.set(own, f)
-  return f
+  return stackLines.get(line)
 }
 
 /** Node and Java stack lines remembered now (for tests). */

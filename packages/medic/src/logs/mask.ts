@@ -154,17 +154,19 @@ function sameAt(at: number, u: Uint16Array, a: number, n: number): boolean {
   return true
 }
 
-/** What a word masks to, and the tests the rules around it read. */
+/** A remembered word: what it masks to and the rules' tests (infoOf), with copies of its texts. */
 function classify(t: string, at: number): WordEntry {
   // the cache keeps the word and what it answers with: copies (see detach.ts)
   const word = detached(t)
   const masked = maskToken(t)
-  const m = masked === t ? word : detached(masked)
+  return { word, at, ...infoOf(t, masked === t ? word : detached(masked)) }
+}
+
+/** Token t masked on its own to m, and the tests the rules around a kept token read. */
+function infoOf(t: string, m: string): WordInfo {
   const c = t.charCodeAt(0)
   const kept = m !== WILDCARD
   return {
-    word,
-    at,
     m,
     path: kept && (c === 47 ? t.length > 1 : t.indexOf('/', 1) > 0 && t.indexOf('=') < 0),
     unit: kept && RE_UNIT.test(t),
@@ -233,34 +235,27 @@ export function maskTokens(message: string): string[] {
       out.push(WILDCARD)
       continue
     }
-    let m: string
+    let w: WordInfo
     if (!digit) {
       h ^= h >>> 15
       h = Math.imul(h, 0x2c1b3c6d)
-      const w = wordAt(s, u, start, i, h ^ (h >>> 12))
-      m = w.m
-      if (m !== WILDCARD && n > 0) {
-        // a path is a variable ("adding path spec: /ws/*", "com.app/.ui.Main"), except the route
-        // of an access-log event, after its bare method
-        if (w.path && !RE_METHOD.test(out[n - 1])) m = WILDCARD
-        // a unit belongs to the number before it ("93.0 B" and "5.2 KB" are one kind of size)
-        else if (prevNumber && w.unit) m = WILDCARD
-        // a class name inside a message names a value ("Registering class org.a.b.EventType for …")
-        else if (w.cls) m = WILDCARD
-      }
-      prevNumber = m === WILDCARD && w.num
+      w = wordAt(s, u, start, i, h ^ (h >>> 12))
     } else {
+      // a key or a dot leader with a value (rare enough to be read each time)
       const t = s.slice(start, i)
-      m = maskToken(t)
-      if (m !== WILDCARD && n > 0) {
-        const c0 = t.charCodeAt(0)
-        // the same rules, for a token with a digit
-        if ((c0 === 47 ? t.length > 1 : t.indexOf('/', 1) > 0 && t.indexOf('=') < 0) && !RE_METHOD.test(out[n - 1])) m = WILDCARD
-        else if (prevNumber && RE_UNIT.test(t)) m = WILDCARD
-        else if (c0 >= 97 && c0 <= 122 && t.indexOf('.') > 0 && RE_CLASS_NAME.test(t) && !RE_THROWABLE.test(t)) m = WILDCARD
-      }
-      prevNumber = m === WILDCARD && isNumberLike(t)
+      w = infoOf(t, maskToken(t))
     }
+    let m = w.m
+    if (m !== WILDCARD && n > 0) {
+      // a path is a variable ("adding path spec: /ws/*", "com.app/.ui.Main"), except the route
+      // of an access-log event, after its bare method
+      if (w.path && !RE_METHOD.test(out[n - 1])) m = WILDCARD
+      // a unit belongs to the number before it ("93.0 B" and "5.2 KB" are one kind of size)
+      else if (prevNumber && w.unit) m = WILDCARD
+      // a class name inside a message names a value ("Registering class org.a.b.EventType for …")
+      else if (w.cls) m = WILDCARD
+    }
+    prevNumber = m === WILDCARD && w.num
     // one wildcard stands for a run of values ("<1 sec" and "00:01", "( 3552 3534 … )")
     if (m === WILDCARD && n > 0 && out[n - 1] === WILDCARD) continue
     out.push(m)
